@@ -1,0 +1,591 @@
+"""The ``smsplug`` command.
+
+Every command takes ``--json`` for scripts. Exit status: 0 on success, 1 when
+a provider call failed (the error's kind is printed), 2 for invalid settings
+or arguments, 130 when interrupted (after cancelling any open number).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import attrs
+import click
+
+from smsplug import __version__
+from smsplug.client import UNSET, Activation, Client
+from smsplug.config import Settings, load_settings
+from smsplug.errors import ConfigError, SmsError
+from smsplug.models import Money, Number, Price, to_decimal
+from smsplug.plugins import Plugins
+
+T = TypeVar("T")
+
+EXIT_ERROR = 1
+EXIT_CONFIG = 2
+EXIT_INTERRUPTED = 130
+
+
+@attrs.define
+class _State:
+    config: str | None
+    as_json: bool = False
+
+
+def _json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    def remember(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+        if value:
+            ctx.ensure_object(_State).as_json = True
+        return value
+
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        expose_value=False,
+        callback=remember,
+        help="Print machine-readable JSON.",
+    )(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="smsplug")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    envvar="SMSPLUG_CONFIG",
+    help="Settings file (default: smsplug.toml in the user config directory).",
+)
+@click.option(
+    "-v", "--verbose", count=True, help="Log more: -v for INFO, -vv for DEBUG."
+)
+@click.pass_context
+def cli(ctx: click.Context, config: str | None, verbose: int) -> None:
+    """Rent phone numbers from SMS-activation providers and get the codes."""
+    ctx.obj = _State(config)
+    if verbose:
+        logging.basicConfig(
+            level=logging.DEBUG if verbose > 1 else logging.INFO,
+            format="%(asctime)s %(name)s %(levelname)s %(message)s",
+            stream=sys.stderr,
+        )
+
+
+# -- plumbing ---------------------------------------------------------------
+
+
+def _state() -> _State:
+    return click.get_current_context().ensure_object(_State)
+
+
+def _out(human: str, data: object) -> None:
+    click.echo(json.dumps(data, default=str) if _state().as_json else human)
+
+
+def _run(main: Callable[[], Coroutine[Any, Any, int | None]]) -> None:
+    """Run a command's coroutine and turn its outcome into an exit status."""
+    try:
+        status = asyncio.run(main())
+    except ConfigError as error:
+        _fail(error, EXIT_CONFIG)
+    except SmsError as error:
+        _fail(error, EXIT_ERROR)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(status or 0)
+
+
+def _fail(error: SmsError, status: int) -> None:
+    if _state().as_json:
+        click.echo(json.dumps({"error": error.to_dict()}))
+    else:
+        click.echo(f"error ({error.kind}): {error}", err=True)
+    sys.exit(status)
+
+
+def _settings() -> Settings:
+    return load_settings(_state().config)
+
+
+@contextlib.asynccontextmanager
+async def _client(settings: Settings | None = None) -> AsyncIterator[Client]:
+    async with Client(settings or _settings()) as client:
+        yield client
+
+
+def _providers(client: Client, chosen: Sequence[str]) -> list[str]:
+    names = list(chosen) or client.configured()
+    if not names:
+        raise ConfigError(
+            "no provider is configured; "
+            "set SMSPLUG_<PROVIDER>_API_KEY or use --provider"
+        )
+    return names
+
+
+def _one_provider(client: Client, chosen: str | None) -> str:
+    if chosen:
+        return chosen
+    names = client.configured()
+    if len(names) != 1:
+        raise ConfigError(
+            f"--provider is needed: {len(names)} providers are configured"
+            + (f" ({', '.join(names)})" if names else "")
+        )
+    return names[0]
+
+
+def _money(money: Money | None) -> dict[str, str] | None:
+    return (
+        None
+        if money is None
+        else {"amount": str(money.amount), "currency": money.currency}
+    )
+
+
+def _number_data(number: Number) -> dict[str, Any]:
+    return {
+        "provider": number.provider,
+        "id": number.id,
+        "phone": number.phone,
+        "price": _money(number.price),
+    }
+
+
+def _number_line(number: Number) -> str:
+    price = f", {number.price}" if number.price else ""
+    return f"{number.phone}     ({number.provider}, id {number.id}{price})"
+
+
+def _decimal(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = to_decimal(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an amount") from None
+    if amount <= 0:
+        raise click.BadParameter("must be greater than 0")
+    return amount
+
+
+_service = click.option(
+    "--service", required=True, help="Service name or provider code, e.g. telegram."
+)
+_country = click.option(
+    "--country", required=True, help="ISO country code (us, gb) or provider id."
+)
+_provider_many = click.option(
+    "--provider",
+    "providers",
+    multiple=True,
+    help="Provider to use; repeat for several.",
+)
+_provider_one = click.option("--provider", help="The provider the number belongs to.")
+_max_price = click.option(
+    "--max-price", callback=_decimal, help="The most to pay for a number, in USD."
+)
+_positive = click.FloatRange(min=0, min_open=True)
+
+
+# -- commands ---------------------------------------------------------------
+
+
+@cli.command()
+@_json_option
+def providers() -> None:
+    """List installed provider plugins and whether each is configured."""
+
+    async def main() -> int:
+        settings = _settings()
+        plugins = Plugins.discover()
+        client = Client(settings, plugins=plugins)
+        rows = [
+            {
+                "name": name,
+                "distribution": loaded.distribution,
+                "version": loaded.version,
+                "configured": client.is_configured(name),
+                "currency": loaded.info.currency,
+            }
+            for name, loaded in sorted(plugins.providers.items())
+        ]
+        failures = [attrs.asdict(f) for f in plugins.failures]
+        lines = [
+            f"{r['name']:<12} {r['distribution'] or '-':<22} {r['version'] or '-':<9} "
+            f"{'configured' if r['configured'] else 'no key'}"
+            for r in rows
+        ] or ["no provider plugins are installed; pip install smsplug-<provider>"]
+        lines += [
+            f"failed: {f['entry_point']} ({f['distribution']}): {f['error']}"
+            for f in failures
+        ]
+        _out("\n".join(lines), {"providers": rows, "failed": failures})
+        return 0
+
+    _run(main)
+
+
+@cli.command()
+@_provider_many
+@_json_option
+def balance(providers: tuple[str, ...]) -> None:
+    """Show the balance of each configured provider."""
+
+    async def main() -> int:
+        async with _client() as client:
+            names = _providers(client, providers)
+            results = await asyncio.gather(
+                *(client.balance(name) for name in names), return_exceptions=True
+            )
+        return _report(
+            names, results, lambda b: str(b.money), lambda b: _money(b.money)
+        )
+
+    _run(main)
+
+
+def _report(
+    names: Sequence[str],
+    results: Sequence[Any],
+    show: Callable[[Any], str],
+    data: Callable[[Any], Any],
+) -> int:
+    """Print one result or error per provider; status 1 if any failed."""
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, SmsError):
+            raise result
+    rows = {
+        name: ({"error": r.to_dict()} if isinstance(r, SmsError) else data(r))
+        for name, r in zip(names, results, strict=True)
+    }
+    lines = [
+        f"{name:<12} "
+        + (f"error ({r.kind}): {r.message}" if isinstance(r, SmsError) else show(r))
+        for name, r in zip(names, results, strict=True)
+    ]
+    _out("\n".join(lines), rows)
+    return EXIT_ERROR if any(isinstance(r, SmsError) for r in results) else 0
+
+
+@cli.command()
+@_service
+@_country
+@_provider_many
+@_json_option
+def prices(service: str, country: str, providers: tuple[str, ...]) -> None:
+    """Show what each provider asks for a number, cheapest first."""
+
+    async def main() -> int:
+        async with _client() as client:
+            names = _providers(client, providers)
+            results = await asyncio.gather(
+                *(client.prices(service, country, provider=n) for n in names),
+                return_exceptions=True,
+            )
+            return _report(names, results, _price_lines, _price_rows)
+
+    _run(main)
+
+
+def _price_lines(prices: list[Price]) -> str:
+    if not prices:
+        return "nothing on offer"
+    return "; ".join(
+        f"{p.price} ({p.available if p.available is not None else '?'} available)"
+        for p in sorted(prices, key=lambda p: p.price.amount)
+    )
+
+
+def _price_rows(prices: list[Price]) -> list[dict[str, Any]]:
+    return [
+        {
+            "service": p.service,
+            "country": p.country,
+            "price": _money(p.price),
+            "available": p.available,
+        }
+        for p in sorted(prices, key=lambda p: p.price.amount)
+    ]
+
+
+@cli.command()
+@_service
+@_country
+@_provider_many
+@_max_price
+@click.option(
+    "--timeout", type=_positive, help="Seconds to wait for the code (default 120)."
+)
+@click.option(
+    "--poll-delay", type=_positive, help="Seconds between checks (default 5)."
+)
+@_json_option
+def get(
+    service: str,
+    country: str,
+    providers: tuple[str, ...],
+    max_price: Decimal | None,
+    timeout: float | None,
+    poll_delay: float | None,
+) -> None:
+    """Rent a number, wait for its code and print it.
+
+    Without a code before the timeout the number is cancelled and refunded.
+    """
+
+    async def main() -> int:
+        async with _client() as client:
+            activation = client.activation(
+                service,
+                country,
+                providers=providers or None,
+                max_price=UNSET if max_price is None else max_price,
+                timeout=timeout,
+                poll_delay=poll_delay,
+            )
+            await _get(activation)
+        return 0
+
+    _run(main)
+
+
+async def _get(activation: Activation) -> None:
+    as_json = _state().as_json
+    try:
+        async with activation as number:
+            if not as_json:
+                click.echo(_number_line(number.number))
+            with _countdown(activation.timeout, enabled=not as_json):
+                code = await number.wait_code()
+    except SmsError as error:
+        if as_json and activation.bought is not None:
+            click.echo(
+                json.dumps(
+                    {**_number_data(activation.bought), "error": error.to_dict()}
+                )
+            )
+            sys.exit(EXIT_CONFIG if isinstance(error, ConfigError) else EXIT_ERROR)
+        raise
+    if as_json:
+        click.echo(json.dumps({**_number_data(activation.number), "code": code.code}))
+    else:
+        click.echo(f"code {code.code}")
+
+
+@contextlib.contextmanager
+def _countdown(timeout: float, *, enabled: bool) -> Iterator[None]:
+    """Show the time left while waiting, on a terminal; a plain line elsewhere."""
+    if not enabled:
+        yield
+        return
+    if not sys.stderr.isatty():
+        click.echo(f"waiting for code (up to {timeout:g} s) ...", err=True)
+        yield
+        return
+
+    deadline = time.monotonic() + timeout
+
+    async def tick() -> None:
+        while True:
+            left = max(0, int(deadline - time.monotonic()))
+            click.echo(
+                f"\rwaiting for code ... {left // 60}:{left % 60:02d} ",
+                err=True,
+                nl=False,
+            )
+            await asyncio.sleep(1)
+
+    task = asyncio.get_running_loop().create_task(tick())
+    try:
+        yield
+    finally:
+        task.cancel()
+        click.echo("\r" + " " * 32 + "\r", err=True, nl=False)
+
+
+@cli.command()
+@_service
+@_country
+@_provider_many
+@_max_price
+@_json_option
+def number(
+    service: str, country: str, providers: tuple[str, ...], max_price: Decimal | None
+) -> None:
+    """Rent a number and print it, without waiting for a code.
+
+    You pay for it: follow up with 'code', then 'finish' or 'cancel'.
+    """
+
+    async def main() -> int:
+        async with _client() as client:
+            bought = await client.buy(
+                service,
+                country,
+                providers=providers or None,
+                max_price=UNSET if max_price is None else max_price,
+            )
+        _out(
+            _number_line(bought)
+            + f"\nnext: smsplug code {bought.id} --provider {bought.provider}",
+            _number_data(bought),
+        )
+        return 0
+
+    _run(main)
+
+
+def _known_number(client: Client, number_id: str, provider: str | None) -> Number:
+    return Number(provider=_one_provider(client, provider), id=number_id, phone="")
+
+
+@cli.command()
+@click.argument("number_id", metavar="ID")
+@_provider_one
+@_json_option
+def code(number_id: str, provider: str | None) -> None:
+    """Check once whether the code of number ID has arrived."""
+
+    async def main() -> int:
+        async with _client() as client:
+            got = await client.poll(_known_number(client, number_id, provider))
+        _out(
+            f"code {got.code}" if got else "no code yet",
+            {
+                "id": number_id,
+                "code": got.code if got else None,
+                "text": got.text if got else None,
+            },
+        )
+        return 0
+
+    _run(main)
+
+
+@cli.command()
+@click.argument("number_id", metavar="ID")
+@_provider_one
+@_json_option
+def cancel(number_id: str, provider: str | None) -> None:
+    """Cancel number ID so the provider refunds it."""
+
+    async def main() -> int:
+        async with _client() as client:
+            await client.cancel(_known_number(client, number_id, provider))
+        _out(f"cancelled {number_id}", {"id": number_id, "status": "cancelled"})
+        return 0
+
+    _run(main)
+
+
+@cli.command()
+@click.argument("number_id", metavar="ID")
+@_provider_one
+@_json_option
+def finish(number_id: str, provider: str | None) -> None:
+    """Mark number ID as used."""
+
+    async def main() -> int:
+        async with _client() as client:
+            await client.finish(_known_number(client, number_id, provider))
+        _out(f"finished {number_id}", {"id": number_id, "status": "finished"})
+        return 0
+
+    _run(main)
+
+
+@cli.command("serve-reference")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Loopback address to bind."
+)
+@click.option("--port", default=8600, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--key", default="reference-key", show_default=True, help="The API key it accepts."
+)
+@click.option(
+    "--balance", "start_balance", default="10.00", show_default=True, callback=_decimal
+)
+@click.option("--price", default="0.25", show_default=True, callback=_decimal)
+@click.option(
+    "--code-delay", default=5.0, show_default=True, type=click.FloatRange(min=0)
+)
+@click.option("--no-code", is_flag=True, help="Never deliver a code.")
+@_json_option
+def serve_reference(
+    host: str,
+    port: int,
+    key: str,
+    start_balance: Decimal,
+    price: Decimal,
+    code_delay: float,
+    no_code: bool,
+) -> None:
+    """Run the reference smsplug-v1 provider on loopback, for trying things out."""
+    from smsplug.http import is_loopback
+    from smsplug.testing.reference import Behaviour, ReferenceServer
+
+    if not is_loopback(host):
+        raise click.BadParameter(
+            "the reference server binds to loopback only", param_hint="--host"
+        )
+    server = ReferenceServer(
+        key=key,
+        balance=start_balance,
+        behaviour=Behaviour(code_delay=code_delay, no_code=no_code, price=price),
+        host=host,
+        port=port,
+    )
+    _out(
+        f"reference provider on {server.url} (key {key!r}); Ctrl-C stops it\n"
+        f"  export SMSPLUG_CUSTOM_BASE_URL={server.url} SMSPLUG_CUSTOM_API_KEY={key}",
+        {"url": server.url},
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+@cli.command()
+@click.option(
+    "--code-delay", default=2.0, show_default=True, type=click.FloatRange(min=0)
+)
+@click.option("--timeout", default=3.0, show_default=True, type=_positive)
+@_json_option
+def demo(code_delay: float, timeout: float) -> None:
+    """Run the whole flow offline against the bundled reference provider.
+
+    Buys a number and receives its code, then lets a second number time out
+    and shows that it was cancelled and refunded.
+    """
+    from smsplug.demo import run_demo
+
+    def say(line: str) -> None:
+        if not _state().as_json:
+            click.echo(line)
+
+    async def main() -> int:
+        summary = await run_demo(say, code_delay=code_delay, wait=timeout)
+        if _state().as_json:
+            click.echo(json.dumps(summary))
+        return 0 if summary["ok"] else EXIT_ERROR
+
+    _run(main)
+
+
+def main() -> None:
+    cli(prog_name="smsplug")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,513 @@
+"""The async client: choose a provider, buy, wait for the code, finish or cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Coroutine, Sequence
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, Final, TypeVar
+
+import httpx
+
+from smsplug import __version__
+from smsplug._redact import mask_phone
+from smsplug.config import Settings, load_settings
+from smsplug.errors import (
+    ConfigError,
+    InvalidResponse,
+    NoApiKey,
+    NoNumbers,
+    NoSmsReceived,
+    ProviderUnavailable,
+    SmsError,
+)
+from smsplug.http import ProviderHTTP
+from smsplug.models import (
+    Balance,
+    Code,
+    Money,
+    Number,
+    Price,
+    ProviderInfo,
+    Rates,
+    to_decimal,
+)
+from smsplug.plugins import Plugins
+from smsplug.provider import Provider, env_name
+from smsplug.selection import order_providers
+
+__all__ = ["Activation", "Client"]
+
+log = logging.getLogger("smsplug.client")
+T = TypeVar("T")
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "<from settings>"
+
+
+UNSET: Final = _Unset()
+# A wait that is this close to its deadline counts as over: timers may fire
+# a hair early, and one more round trip would not change the outcome.
+_CLOCK_SLACK = 0.001
+MaxPrice = Decimal | str | float | int | None
+
+
+class Client:
+    """Rents numbers from the configured providers and waits for their codes.
+
+    Use it as an async context manager so that its HTTP connections close::
+
+        async with Client.from_config() as sms:
+            async with sms.activation(service="amazon", country="us") as number:
+                fill_in_form(number.phone)
+                code = await number.wait_code()
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        plugins: Plugins | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.settings = settings if settings is not None else Settings()
+        self.plugins = plugins if plugins is not None else Plugins.discover()
+        self.rates = Rates(self.settings.rates)
+        self._http = http_client
+        self._owns_http = http_client is None
+        self._rng = rng or random.Random()
+        self._contexts: dict[str, Provider] = {}
+
+    @classmethod
+    def from_config(
+        cls,
+        path: str | None = None,
+        *,
+        env: dict[str, str] | None = None,
+        plugins: Plugins | None = None,
+    ) -> Client:
+        """A client with settings from smsplug.toml and the environment."""
+        return cls(load_settings(path, env=env), plugins=plugins)
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._http is not None and self._owns_http:
+            await self._http.aclose()
+            self._http = None
+
+    # -- providers ---------------------------------------------------------
+
+    def installed(self) -> list[str]:
+        return sorted(self.plugins.providers)
+
+    def is_configured(self, name: str) -> bool:
+        """Whether provider ``name`` has what it needs to be used (a key)."""
+        info = self.plugins.info(name)
+        return not info.needs_key or self.settings.has_api_key(name)
+
+    def configured(self) -> list[str]:
+        """The providers numbers are bought from, in configured order."""
+        if self.settings.providers:
+            for name in self.settings.providers:
+                self._check_installed(name)
+            return list(self.settings.providers)
+        return [name for name in self.installed() if self.is_configured(name)]
+
+    def provider(self, name: str) -> Provider:
+        """The context of provider ``name``, as its hooks receive it."""
+        if name not in self._contexts:
+            info = self._check_installed(name)
+            settings = self.settings.provider_settings(info)
+            plog = logging.getLogger(f"smsplug.provider.{name}")
+            http = ProviderHTTP(
+                name,
+                settings["base_url"],
+                self._client(),
+                retry=self.settings.retry,
+                log=plog,
+            )
+            self._contexts[name] = Provider(info, settings, http, plog)
+        return self._contexts[name]
+
+    def _check_installed(self, name: str) -> ProviderInfo:
+        if name not in self.plugins.providers:
+            installed = ", ".join(self.installed()) or "none"
+            raise ConfigError(
+                f"provider {name!r} is not installed (installed: {installed}); "
+                f"pip install smsplug-{name}"
+            )
+        return self.plugins.info(name)
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient(
+                timeout=self.settings.http_timeout,
+                headers={"User-Agent": f"smsplug/{__version__}"},
+                follow_redirects=False,
+            )
+        return self._http
+
+    # -- single calls ------------------------------------------------------
+
+    async def balance(self, provider: str) -> Balance:
+        """The balance of one provider's account, in its own currency."""
+        context = self.provider(provider)
+        result = await self.plugins.hooks(provider).get_balance(provider=context)
+        return _expect(result, Balance, provider, "get_balance")
+
+    async def prices(self, service: str, country: str, *, provider: str) -> list[Price]:
+        """What one provider asks for ``service`` in ``country``."""
+        context = self.provider(provider)
+        result = await self.plugins.hooks(provider).price_list(
+            provider=context, service=service, country=country
+        )
+        prices = _expect(result, list, provider, "price_list")
+        return [_expect(p, Price, provider, "price_list") for p in prices]
+
+    async def buy(
+        self,
+        service: str,
+        country: str,
+        *,
+        providers: Sequence[str] | None = None,
+        max_price: MaxPrice | _Unset = UNSET,
+    ) -> Number:
+        """Rent one number; you must :meth:`finish` or :meth:`cancel` it.
+
+        Prefer :meth:`activation`, which does both for you. The provider is
+        chosen by the configured strategy among ``providers`` (default: all
+        configured). ``max_price`` is in USD.
+        """
+        limit = self._max_price(max_price)
+        name = self._choose(providers)
+        context = self.provider(name)
+        provider_limit = self._limit_in(context, limit)
+
+        result = await self.plugins.hooks(name).get_number(
+            provider=context, service=service, country=country, max_price=provider_limit
+        )
+        number = _expect(result, Number, name, "get_number")
+        log.info(
+            "bought number %s from %s for %s (id %s)",
+            mask_phone(number.phone),
+            name,
+            number.price or "an unknown price",
+            number.id,
+        )
+        if limit is not None and number.price is not None:
+            await self._check_price(number, limit)
+        return number
+
+    async def poll(self, number: Number) -> Code | None:
+        """The code received on ``number`` so far, or ``None``."""
+        result = await self.plugins.hooks(number.provider).poll_code(
+            provider=self.provider(number.provider), number=number
+        )
+        if result is None:
+            return None
+        code = _expect(result, Code, number.provider, "poll_code")
+        log.info("code received on %s (id %s)", number.provider, number.id)
+        return code
+
+    async def cancel(self, number: Number) -> None:
+        """Cancel ``number`` so the provider refunds it.
+
+        A cancel the provider refuses for now ("too early") is retried for up
+        to ``cancel_patience`` seconds before the error is raised.
+        """
+        hooks = self.plugins.hooks(number.provider)
+        context = self.provider(number.provider)
+        deadline = time.monotonic() + self.settings.cancel_patience
+        while True:
+            try:
+                await hooks.cancel(provider=context, number=number)
+            except ProviderUnavailable as exc:
+                wait = (
+                    exc.retry_after
+                    if exc.retry_after is not None
+                    else self.settings.poll_delay
+                )
+                if time.monotonic() + wait > deadline:
+                    raise ProviderUnavailable(
+                        f"could not cancel number {number.id}: {exc.message}",
+                        provider=number.provider,
+                        raw=exc.raw,
+                        retry_after=exc.retry_after,
+                    ) from exc
+                log.warning(
+                    "%s refused to cancel %s for now; retrying in %.1f s",
+                    number.provider,
+                    number.id,
+                    wait,
+                )
+                await asyncio.sleep(wait)
+            else:
+                log.info("cancelled number %s on %s", number.id, number.provider)
+                return
+
+    async def finish(self, number: Number) -> None:
+        """Tell the provider ``number`` was used (where the provider has that)."""
+        await self.plugins.hooks(number.provider).finish(
+            provider=self.provider(number.provider), number=number
+        )
+        log.info("finished number %s on %s", number.id, number.provider)
+
+    def activation(
+        self,
+        service: str,
+        country: str,
+        *,
+        providers: Sequence[str] | None = None,
+        max_price: MaxPrice | _Unset = UNSET,
+        timeout: float | None = None,
+        poll_delay: float | None = None,
+    ) -> Activation:
+        """Rent a number for the length of an ``async with`` block.
+
+        Leaving the block after a code arrived finishes the number; leaving it
+        any other way (timeout, exception, cancellation) cancels it, so the
+        provider refunds it. ``max_price`` is in USD.
+        """
+        return Activation(
+            self,
+            service,
+            country,
+            providers=providers,
+            max_price=max_price,
+            timeout=self.settings.timeout
+            if timeout is None
+            else _positive("timeout", timeout),
+            poll_delay=(
+                self.settings.poll_delay
+                if poll_delay is None
+                else _positive("poll_delay", poll_delay)
+            ),
+        )
+
+    # -- helpers -----------------------------------------------------------
+
+    def _choose(self, providers: Sequence[str] | None) -> str:
+        candidates = list(providers) if providers else self.configured()
+        for name in candidates:
+            self._check_installed(name)
+        if not candidates:
+            installed = self.installed()
+            hint = (
+                f"set SMSPLUG_{env_name(installed[0])}_API_KEY or choose providers"
+                if installed
+                else "install a provider plugin, e.g. pip install smsplug-5sim"
+            )
+            raise NoApiKey(f"no provider is configured; {hint}")
+        return order_providers(self.settings.strategy, candidates, rng=self._rng)[0]
+
+    def _max_price(self, value: MaxPrice | _Unset) -> Decimal | None:
+        if isinstance(value, _Unset):
+            return self.settings.max_price
+        if value is None:
+            return None
+        try:
+            limit = to_decimal(value)
+        except ValueError:
+            raise ConfigError(
+                f"max price must be an amount in USD, got {value!r}"
+            ) from None
+        if limit <= 0:
+            raise ConfigError(f"max price must be greater than 0, got {limit}")
+        return limit
+
+    def _limit_in(self, provider: Provider, limit: Decimal | None) -> Money | None:
+        if limit is None:
+            return None
+        currency = provider.currency
+        converted = self.rates.from_usd(limit, currency)
+        if converted is None:
+            raise ConfigError(
+                f"{provider.name} prices in {currency} and no rate is configured, so a "
+                f"max price in USD cannot be honoured; set {currency} in [rates] "
+                f"(USD per 1 {currency}) or drop the max price"
+            )
+        return converted
+
+    async def _check_price(self, number: Number, limit: Decimal) -> None:
+        assert number.price is not None
+        usd = self.rates.to_usd(number.price)
+        if usd is not None and usd.amount <= limit:
+            return
+        await _shielded(self.cancel(number))
+        shown = usd if usd is not None else number.price
+        raise NoNumbers(
+            f"the number was sold at {shown}, above the max price ${limit}; "
+            f"it was cancelled and refunded",
+            provider=number.provider,
+        )
+
+
+class Activation:
+    """A number rented for the length of an ``async with`` block."""
+
+    def __init__(
+        self,
+        client: Client,
+        service: str,
+        country: str,
+        *,
+        providers: Sequence[str] | None,
+        max_price: MaxPrice | _Unset,
+        timeout: float,
+        poll_delay: float,
+    ) -> None:
+        self.client = client
+        self.service = service
+        self.country = country
+        self.timeout = timeout
+        self.poll_delay = poll_delay
+        self._providers = providers
+        self._max_price = max_price
+        self._number: Number | None = None
+        self.code: Code | None = None
+        self.closed = False
+
+    @property
+    def bought(self) -> Number | None:
+        """The number, once bought; ``None`` before (or if buying failed)."""
+        return self._number
+
+    @property
+    def number(self) -> Number:
+        if self._number is None:
+            raise RuntimeError("no number yet: use the activation with 'async with'")
+        return self._number
+
+    @property
+    def phone(self) -> str:
+        return self.number.phone
+
+    @property
+    def provider(self) -> str:
+        return self.number.provider
+
+    async def __aenter__(self) -> Activation:
+        self._number = await self.client.buy(
+            self.service,
+            self.country,
+            providers=self._providers,
+            max_price=self._max_price,
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._number is None or self.closed:
+            return
+        self.closed = True
+        if exc_type is None and self.code is not None:
+            try:
+                await _shielded(self.client.finish(self._number))
+            except SmsError as error:
+                # The code was delivered; a provider that cannot record that
+                # closes the number itself when it expires.
+                log.warning("could not finish number %s: %s", self._number.id, error)
+            return
+        await _shielded(self.client.cancel(self._number))
+
+    async def wait_code(self) -> Code:
+        """Poll until a code arrives; after ``timeout`` seconds cancel and raise.
+
+        Raises :class:`~smsplug.errors.NoSmsReceived` once the number has been
+        cancelled (so the money is refunded).
+        """
+        if self.code is not None:
+            return self.code
+        number = self.number
+        deadline = time.monotonic() + self.timeout
+        while True:
+            code = await self._poll(number)
+            if code is not None:
+                self.code = code
+                return code
+            remaining = deadline - time.monotonic()
+            if remaining <= _CLOCK_SLACK:
+                break
+            await asyncio.sleep(min(self.poll_delay, remaining))
+
+        # One last look, so that a code that arrived just now is not thrown away.
+        code = await self._poll(number)
+        if code is not None:
+            self.code = code
+            return code
+        self.closed = True
+        try:
+            await _shielded(self.client.cancel(number))
+        except SmsError as error:
+            raise NoSmsReceived(
+                f"no SMS arrived within {self.timeout:g} s, and cancelling the number "
+                f"failed ({error.message}); run 'smsplug recover' later",
+                provider=number.provider,
+                number_id=number.id,
+                refunded=False,
+            ) from error
+        raise NoSmsReceived(
+            f"no SMS arrived within {self.timeout:g} s; the number was cancelled "
+            f"and the money refunded",
+            provider=number.provider,
+            number_id=number.id,
+        )
+
+    async def _poll(self, number: Number) -> Code | None:
+        try:
+            return await self.client.poll(number)
+        except ProviderUnavailable as error:
+            # A passing outage must not end the wait: the code may still come.
+            log.warning("polling %s failed, will try again: %s", number.id, error)
+            return None
+
+
+async def _shielded(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` to the end even if the calling task is cancelled meanwhile.
+
+    Used for cancel and finish: a Ctrl-C or task cancellation must not leave a
+    paid number open. The cancellation is passed on once ``coro`` is done.
+    """
+    task = asyncio.ensure_future(coro)
+    interrupted = False
+    while not task.done():
+        try:
+            await asyncio.wait({task})
+        except asyncio.CancelledError:
+            interrupted = True
+    if interrupted:
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("while cancelling the task: %s", task.exception())
+        raise asyncio.CancelledError
+    return task.result()
+
+
+def _expect(value: object, kind: type[T], provider: str, hook: str) -> T:
+    if not isinstance(value, kind):
+        raise InvalidResponse(
+            f"the plugin's {hook} returned {type(value).__name__}, not {kind.__name__}",
+            provider=provider,
+        )
+    return value
+
+
+def _positive(name: str, value: Any) -> Any:
+    if not value > 0:
+        raise ConfigError(f"{name} must be greater than 0, got {value}")
+    return value
