@@ -195,9 +195,18 @@ class Client:
         context = self.provider(name)
         provider_limit = self._limit_in(context, limit)
 
-        result = await self.plugins.hooks(name).get_number(
-            provider=context, service=service, country=country, max_price=provider_limit
-        )
+        try:
+            result = await self.plugins.hooks(name).get_number(
+                provider=context,
+                service=service,
+                country=country,
+                max_price=provider_limit,
+            )
+        except InvalidResponse as error:
+            if error.number is not None:
+                # Sold, but the rest of the reply was garbled: do not pay for it.
+                await _shielded(self.cancel(error.number))
+            raise
         number = _expect(result, Number, name, "get_number")
         log.info(
             "bought number %s from %s for %s (id %s)",

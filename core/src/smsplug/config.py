@@ -127,12 +127,12 @@ class Settings:
         origin = {}
         for name in names:
             env_key = prefix + name.upper()
+            if name in table:
+                values[name] = str(table.pop(name))
+                origin[name] = f"{name} in [provider.{info.name}]"
             if env_key in self.env:
                 values[name] = self.env[env_key]
                 origin[name] = env_key
-            elif name in table:
-                values[name] = str(table.pop(name))
-                origin[name] = f"{name} in [provider.{info.name}]"
         if table:
             unknown = ", ".join(sorted(table))
             raise ConfigError(
@@ -224,6 +224,10 @@ def structure_settings(raw: Mapping[str, Any], origin: Mapping[str, str]) -> Set
 def _describe(exc: ClassValidationError, origin: Mapping[str, str]) -> str:
     messages = []
     for error in exc.exceptions:
+        if isinstance(error, ForbiddenExtraKeysError):
+            keys = ", ".join(sorted(error.extra_fields))
+            messages.append(f"unknown settings: {keys}")
+            continue
         note = getattr(error, "__notes__", [""])
         key = _key_of(note[0] if note else "")
         where = origin.get(key, key) if key else "settings"

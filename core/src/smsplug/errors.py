@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from smsplug._redact import redact
+
+if TYPE_CHECKING:
+    from smsplug.models import Number
 
 __all__ = [
     "Banned",
@@ -188,6 +191,19 @@ class InvalidResponse(SmsError):
         "it with the reply attached"
     )
     spent = True
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        provider: str | None = None,
+        raw: str | bytes | None = None,
+        number: Number | None = None,
+    ) -> None:
+        super().__init__(message, provider=provider, raw=raw)
+        #: A number the provider sold although the rest of its reply was
+        #: garbled; the client cancels it so that it is not paid for.
+        self.number = number
 
 
 class ProviderUnavailable(SmsError):

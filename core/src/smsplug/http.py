@@ -187,8 +187,9 @@ class ProviderHTTP:
         return response
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
-        backoff = tenacity.wait_exponential_jitter(
-            initial=self.retry.backoff, max=self.retry.max_wait
+        # Full jitter: a random wait up to backoff * 2**attempt, capped.
+        backoff = tenacity.wait_random_exponential(
+            multiplier=self.retry.backoff, max=self.retry.max_wait
         )(state)
         outcome = state.outcome
         exc = outcome.exception() if outcome else None

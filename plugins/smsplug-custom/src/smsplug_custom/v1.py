@@ -63,15 +63,24 @@ async def get_number(
         "max_price": str(max_price.amount) if max_price is not None else None,
     }
     body = await _call(provider, "POST", "/v1/numbers", json=request, idempotent=False)
-    return Number(
-        provider=provider.name,
-        id=_text(body, "id"),
-        phone=_text(body, "phone"),
-        price=_money(body, "price"),
-        service=service,
-        country=country,
-        expires_at=_timestamp(body.get("expires_at")),
-    )
+    number_id = _text(body, "id")
+    try:
+        return Number(
+            provider=provider.name,
+            id=number_id,
+            phone=_text(body, "phone"),
+            price=_money(body, "price"),
+            service=service,
+            country=country,
+            expires_at=_timestamp(body.get("expires_at")),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise errors.InvalidResponse(
+            f"the number was sold but its details could not be read ({exc})",
+            provider=provider.name,
+            raw=json.dumps(body),
+            number=Number(provider=provider.name, id=number_id, phone=""),
+        ) from exc
 
 
 async def poll_code(provider: Provider, number: Number) -> Code | None:
