@@ -40,6 +40,23 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def record(session: nox.Session) -> None:
+    """Re-record one provider's cassettes: nox -s record -- PROVIDER.
+
+    Each provider's tests/providers/<name>/record.py runs its scenarios
+    against a loopback server (the reference server, or the provider's fake
+    of its documented protocol) and writes scrubbed cassettes.
+    """
+    if not session.posargs:
+        session.error("name the provider: nox -s record -- custom")
+    install_project(session)
+    session.install(*TEST_DEPS)
+    for provider in session.posargs:
+        package = "fivesim" if provider == "5sim" else provider.replace("-", "_")
+        session.run("python", "-m", f"tests.providers.{package}.record")
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     session.install("ruff>=0.6")
     session.run("ruff", "check", ".")
