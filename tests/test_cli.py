@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from click.testing import CliRunner, Result
@@ -229,3 +234,37 @@ def test_errors_json_shape_is_stable() -> None:
         "message": NoBalance.default_message,
         "provider": "x",
     }
+
+
+@pytest.mark.parametrize(
+    ("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)]
+)
+def test_signal_while_waiting_cancels_the_number(
+    reference: ReferenceServer, signum: int, status: int
+) -> None:
+    reference.behaviour.no_code = True
+    env = {
+        **os.environ,
+        "SMSPLUG_LOAD_PLUGINS": "custom",
+        "SMSPLUG_CUSTOM_API_KEY": KEY,
+        "SMSPLUG_CUSTOM_BASE_URL": reference.url,
+        "SMSPLUG_POLL_DELAY": "0.1",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smsplug.cli", *GET, "--timeout", "60"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while "1001" not in reference.numbers and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=20)
+
+    assert process.returncode == status, stderr
+    assert reference.numbers["1001"].status == "cancelled"
+    assert str(reference.balance) == "10.00"

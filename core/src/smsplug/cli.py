@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import signal
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
@@ -32,6 +33,7 @@ T = TypeVar("T")
 EXIT_ERROR = 1
 EXIT_CONFIG = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 
 @attrs.define
@@ -91,9 +93,13 @@ def _out(human: str, data: object) -> None:
 
 
 def _run(main: Callable[[], Coroutine[Any, Any, int | None]]) -> None:
-    """Run a command's coroutine and turn its outcome into an exit status."""
+    """Run a command's coroutine and turn its outcome into an exit status.
+
+    Ctrl-C and SIGTERM cancel the command's task, so every open number is
+    cancelled (refunded) on the way out before the process ends.
+    """
     try:
-        status = asyncio.run(main())
+        status = asyncio.run(_terminable(main))
     except ConfigError as error:
         _fail(error, EXIT_CONFIG)
     except SmsError as error:
@@ -101,7 +107,21 @@ def _run(main: Callable[[], Coroutine[Any, Any, int | None]]) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except asyncio.CancelledError:
+        click.echo("terminated", err=True)
+        sys.exit(EXIT_TERMINATED)
     sys.exit(status or 0)
+
+
+async def _terminable(
+    main: Callable[[], Coroutine[Any, Any, int | None]],
+) -> int | None:
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    if task is not None:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    return await main()
 
 
 def _fail(error: SmsError, status: int) -> None:
