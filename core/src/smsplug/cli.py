@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 import signal
@@ -468,6 +469,10 @@ def number(
 
 
 def _known_number(client: Client, number_id: str, provider: str | None) -> Number:
+    """The number with ``number_id``: from the ledger, or as the user names it."""
+    entry = client.ledger.find(number_id, provider)
+    if entry is not None and entry.number is not None:
+        return entry.number
     return Number(provider=_one_provider(client, provider), id=number_id, phone="")
 
 
@@ -521,6 +526,73 @@ def finish(number_id: str, provider: str | None) -> None:
         async with _client() as client:
             await client.finish(_known_number(client, number_id, provider))
         _out(f"finished {number_id}", {"id": number_id, "status": "finished"})
+        return 0
+
+    _run(main)
+
+
+@cli.command()
+@_json_option
+def recover() -> None:
+    """Settle numbers a killed process left open: use arrived codes, cancel the rest."""
+
+    async def main() -> int:
+        async with _client() as client:
+            outcomes = await client.recover()
+        rows = [
+            {
+                "provider": r.entry.provider,
+                "id": r.entry.number_id,
+                "outcome": r.outcome,
+                "detail": r.detail,
+                "code": r.code.code if r.code else None,
+            }
+            for r in outcomes
+        ]
+        lines = [
+            f"{r['provider']:<12} {r['id'] or '(purchase)':<14} {r['outcome']:<15} "
+            + (f"code {r['code']}" if r["code"] else str(r["detail"]))
+            for r in rows
+        ] or ["nothing to recover: every number is finished or cancelled"]
+        _out("\n".join(lines), rows)
+        settled = ("finished", "cancelled", "nothing_bought")
+        return 0 if all(r.outcome in settled for r in outcomes) else EXIT_ERROR
+
+    _run(main)
+
+
+@cli.command()
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@_json_option
+def history(limit: int) -> None:
+    """Show the numbers bought, what they cost and how each ended."""
+
+    async def main() -> int:
+        async with _client() as client:
+            entries = client.ledger.entries(limit=limit)
+        rows = [
+            {
+                "provider": e.provider,
+                "id": e.number_id,
+                "phone": e.phone,
+                "service": e.service,
+                "country": e.country,
+                "price": _money(e.price),
+                "state": e.state,
+                "error": e.error,
+                "bought_at": dt.datetime.fromtimestamp(e.created_at, dt.UTC).isoformat(
+                    timespec="seconds"
+                ),
+            }
+            for e in entries
+        ]
+        lines = [
+            f"{r['bought_at']}  {r['provider']:<10} {r['id'] or '-':<12} "
+            f"{r['service']}/{r['country']:<4} {e.price or '-'!s:<10} {r['state']}"
+            + (f"  ({r['error']})" if r["error"] else "")
+            for r, e in zip(rows, entries, strict=True)
+        ] or ["no numbers bought yet"]
+        _out("\n".join(lines), rows)
         return 0
 
     _run(main)

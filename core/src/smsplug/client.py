@@ -11,6 +11,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Final, TypeVar
 
+import attrs
 import httpx
 
 from smsplug import __version__
@@ -26,6 +27,7 @@ from smsplug.errors import (
     SmsError,
 )
 from smsplug.http import ProviderHTTP
+from smsplug.ledger import CANCELLED, FINISHED, Entry, Ledger, default_path
 from smsplug.models import (
     Balance,
     Code,
@@ -40,7 +42,7 @@ from smsplug.plugins import Plugins
 from smsplug.provider import Provider, env_name
 from smsplug.selection import order_providers
 
-__all__ = ["Activation", "Client"]
+__all__ = ["Activation", "Client", "Recovery"]
 
 log = logging.getLogger("smsplug.client")
 T = TypeVar("T")
@@ -75,6 +77,7 @@ class Client:
         *,
         plugins: Plugins | None = None,
         http_client: httpx.AsyncClient | None = None,
+        ledger: Ledger | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.settings = settings if settings is not None else Settings()
@@ -84,6 +87,7 @@ class Client:
         self._owns_http = http_client is None
         self._rng = rng or random.Random()
         self._contexts: dict[str, Provider] = {}
+        self._ledger = ledger
 
     @classmethod
     def from_config(
@@ -106,6 +110,13 @@ class Client:
         if self._http is not None and self._owns_http:
             await self._http.aclose()
             self._http = None
+
+    @property
+    def ledger(self) -> Ledger:
+        """The journal of paid numbers (opened on first use)."""
+        if self._ledger is None:
+            self._ledger = Ledger(default_path(self.settings.data_dir))
+        return self._ledger
 
     # -- providers ---------------------------------------------------------
 
@@ -195,6 +206,7 @@ class Client:
         context = self.provider(name)
         provider_limit = self._limit_in(context, limit)
 
+        row = self.ledger.begin(name, service, country)
         try:
             result = await self.plugins.hooks(name).get_number(
                 provider=context,
@@ -202,12 +214,29 @@ class Client:
                 country=country,
                 max_price=provider_limit,
             )
+            number = _expect(result, Number, name, "get_number")
         except InvalidResponse as error:
-            if error.number is not None:
-                # Sold, but the rest of the reply was garbled: do not pay for it.
-                await _shielded(self.cancel(error.number))
+            if error.number is None:
+                self.ledger.unknown(row, error)
+                raise
+            # Sold, but the rest of the reply was garbled: do not pay for it.
+            self.ledger.bought(row, error.number)
+            await _shielded(self.cancel(error.number))
             raise
-        number = _expect(result, Number, name, "get_number")
+        except ProviderUnavailable as error:
+            if error.maybe_sent:
+                self.ledger.unknown(row, error)
+            else:
+                self.ledger.failed(row, error)
+            raise
+        except SmsError as error:
+            self.ledger.failed(row, error)
+            raise
+        except BaseException as error:
+            # Cancelled or interrupted mid-purchase: the outcome is unknown.
+            self.ledger.unknown(row, error)
+            raise
+        self.ledger.bought(row, number)
         log.info(
             "bought number %s from %s for %s (id %s)",
             mask_phone(number.phone),
@@ -249,8 +278,10 @@ class Client:
                     else self.settings.poll_delay
                 )
                 if time.monotonic() + wait > deadline:
+                    self.ledger.trouble(number, exc)
                     raise ProviderUnavailable(
-                        f"could not cancel number {number.id}: {exc.message}",
+                        f"could not cancel number {number.id}: {exc.message}; "
+                        f"it stays in the ledger for 'smsplug recover'",
                         provider=number.provider,
                         raw=exc.raw,
                         retry_after=exc.retry_after,
@@ -262,7 +293,11 @@ class Client:
                     wait,
                 )
                 await asyncio.sleep(wait)
+            except SmsError as exc:
+                self.ledger.trouble(number, exc)
+                raise
             else:
+                self.ledger.closed(number, CANCELLED)
                 log.info("cancelled number %s on %s", number.id, number.provider)
                 return
 
@@ -271,7 +306,84 @@ class Client:
         await self.plugins.hooks(number.provider).finish(
             provider=self.provider(number.provider), number=number
         )
+        self.ledger.closed(number, FINISHED)
         log.info("finished number %s on %s", number.id, number.provider)
+
+    async def recover(self) -> list[Recovery]:
+        """Settle every number a dead process left open in the ledger.
+
+        A number that received a code is finished and its code reported; the
+        others are cancelled so the provider refunds them. A purchase whose
+        outcome was lost is looked up in the provider's list of active numbers
+        where it has one, never bought again.
+        """
+        outcomes = []
+        for entry in self.ledger.open_entries():
+            if entry.provider not in self.plugins.providers:
+                outcomes.append(
+                    Recovery(entry, "skipped", "its provider plugin is not installed")
+                )
+                continue
+            try:
+                outcomes.append(await self._recover(entry))
+            except SmsError as error:
+                self.ledger.note(entry.row, error)
+                outcomes.append(
+                    Recovery(entry, "failed", f"{error.kind}: {error.message}")
+                )
+        return outcomes
+
+    async def _recover(self, entry: Entry) -> Recovery:
+        number = entry.number
+        if number is None:
+            found = await self._find_lost_purchase(entry)
+            if isinstance(found, str):
+                if found == _NOTHING_SOLD:
+                    self.ledger.failed(
+                        entry.row, RuntimeError("the provider sold nothing")
+                    )
+                    return Recovery(
+                        entry, "nothing_bought", "the provider sold nothing"
+                    )
+                return Recovery(entry, "unknown", found)
+            number = found
+            self.ledger.adopt(entry.row, number)
+
+        try:
+            code = await self.poll(number)
+        except NoSmsReceived:
+            code = None  # the provider ended it; cancelling below is harmless
+        if code is not None:
+            await self.finish(number)
+            return Recovery(entry, "finished", "a code had arrived", code=code)
+        await self.cancel(number)
+        return Recovery(entry, "cancelled", "cancelled, so the provider refunds it")
+
+    async def _find_lost_purchase(self, entry: Entry) -> Number | str:
+        """The number a lost purchase bought, or why none can be named.
+
+        Only a number the ledger does not know, for the same service and
+        country, counts; with several candidates nothing is guessed.
+        """
+        listed = await self.plugins.hooks(entry.provider).active_numbers(
+            provider=self.provider(entry.provider)
+        )
+        if listed is None:
+            return "the provider cannot list active numbers; check its dashboard"
+        candidates = [
+            n
+            for n in _expect(listed, list, entry.provider, "active_numbers")
+            if isinstance(n, Number)
+            and self.ledger.find(n.id, n.provider) is None
+            and n.service in (None, entry.service)
+            and n.country in (None, entry.country)
+        ]
+        if not candidates:
+            return _NOTHING_SOLD
+        if len(candidates) > 1:
+            ids = ", ".join(n.id for n in candidates)
+            return f"several active numbers could be this purchase ({ids}); check them"
+        return candidates[0]
 
     def activation(
         self,
@@ -361,6 +473,20 @@ class Client:
             f"it was cancelled and refunded",
             provider=number.provider,
         )
+
+
+@attrs.frozen
+class Recovery:
+    """What ``recover`` did with one open ledger entry."""
+
+    entry: Entry
+    #: finished, cancelled, nothing_bought, unknown, skipped or failed.
+    outcome: str
+    detail: str
+    code: Code | None = None
+
+
+_NOTHING_SOLD = "nothing sold"
 
 
 class Activation:

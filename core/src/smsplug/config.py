@@ -58,6 +58,7 @@ _ENV_KEYS = {
     "cancel_patience": "SMSPLUG_CANCEL_PATIENCE",
     "retry_backoff": "SMSPLUG_RETRY_BACKOFF",
     "retry_max_wait": "SMSPLUG_RETRY_MAX_WAIT",
+    "data_dir": "SMSPLUG_DATA_DIR",
 }
 
 
@@ -93,6 +94,8 @@ class Settings:
     retry_max_wait: float = attrs.field(default=10.0, validator=attrs.validators.ge(0))
     #: Seconds to keep retrying a cancel the provider refuses for now.
     cancel_patience: float = attrs.field(default=180.0, validator=_positive)
+    #: Where the ledger lives; default: the user data directory.
+    data_dir: str | None = None
     #: Per-provider tables: ``{"5sim": {"api_key": ..., "base_url": ...}}``.
     provider: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict, repr=False)
     #: The ``SMSPLUG_*`` environment, for per-provider settings.

@@ -222,9 +222,13 @@ class ProviderUnavailable(SmsError):
         provider: str | None = None,
         raw: str | bytes | None = None,
         retry_after: float | None = None,
+        maybe_sent: bool = True,
     ) -> None:
         super().__init__(message, provider=provider, raw=raw)
         self.retry_after = retry_after
+        #: False when the request certainly never reached the provider
+        #: (connection refused, rate limited), so a purchase spent nothing.
+        self.maybe_sent = maybe_sent
 
 
 class NotFound(SmsError):

@@ -103,3 +103,13 @@ def finish(provider: Provider, number: Number) -> MaybeAwaitable[None]:
 
     Providers without such a call do nothing here.
     """
+
+
+@hookspec(firstresult=True)
+def active_numbers(provider: Provider) -> MaybeAwaitable[list[Number] | None]:
+    """Return the numbers the account has open now, or ``None`` if unknown.
+
+    Optional. Where the provider can list active numbers, ``recover`` uses it
+    to settle a purchase whose outcome was lost (a timeout, a crash) instead
+    of guessing; without it such purchases are reported for a manual check.
+    """

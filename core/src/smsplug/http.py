@@ -144,6 +144,7 @@ class ProviderHTTP:
                 provider=self.provider,
                 raw=response.content,
                 retry_after=_retry_after(response),
+                maybe_sent=idempotent or response.status_code != 429,
             ) from None
         except httpx.TimeoutException:
             raise ProviderUnavailable(
@@ -153,6 +154,7 @@ class ProviderHTTP:
             raise ProviderUnavailable(
                 f"could not reach the provider ({type(exc).__name__})",
                 provider=self.provider,
+                maybe_sent=not _never_sent(exc),
             ) from None
 
     async def _send(self, request: httpx.Request, idempotent: bool) -> httpx.Response:

@@ -45,6 +45,7 @@ PROVIDER_HOOKS = (
     "poll_code",
     "cancel",
     "finish",
+    "active_numbers",
 )
 
 log = logging.getLogger("smsplug.plugins")
@@ -185,6 +186,7 @@ class ProviderHooks:
     poll_code: Callable[..., Awaitable[Any]]
     cancel: Callable[..., Awaitable[Any]]
     finish: Callable[..., Awaitable[Any]]
+    active_numbers: Callable[..., Awaitable[Any]]
 
 
 def _allowed(env: dict[str, str] | os._Environ[str]) -> set[str] | None:
@@ -218,6 +220,7 @@ class _CoreWrappers:
     poll_code = staticmethod(_observed("poll_code"))
     cancel = staticmethod(_observed("cancel"))
     finish = staticmethod(_observed("finish"))
+    active_numbers = staticmethod(_observed("active_numbers"))
 
 
 async def _reraise(exc: BaseException) -> Any:

@@ -173,30 +173,23 @@ def _error(
             raw=response.content,
         )
     code = detail["code"]
-    message = detail.get("message") if isinstance(detail.get("message"), str) else None
     raw = response.content
+    # The standard wording of each kind, as for every provider; the server's
+    # own message stays in ``raw``.
     if code == "banned":
-        return errors.Banned(
-            message,
-            provider=provider.name,
-            raw=raw,
-            until=_timestamp(detail.get("banned_until")),
-        )
+        until = _timestamp(detail.get("banned_until"))
+        return errors.Banned(provider=provider.name, raw=raw, until=until)
     if code in ("cancel_too_early", "rate_limited") or response.status_code >= 500:
+        retry_after = detail.get("retry_after") or response.headers.get("Retry-After")
         return errors.ProviderUnavailable(
-            message,
-            provider=provider.name,
-            raw=raw,
-            retry_after=_seconds(
-                detail.get("retry_after") or response.headers.get("Retry-After")
-            ),
+            provider=provider.name, raw=raw, retry_after=_seconds(retry_after)
         )
     kind = _ERRORS.get(code)
     if kind is None:
         return errors.InvalidResponse(
-            f"unknown error code {code!r}: {message}", provider=provider.name, raw=raw
+            f"unknown error code {code!r}", provider=provider.name, raw=raw
         )
-    return kind(message, provider=provider.name, raw=raw)
+    return kind(provider=provider.name, raw=raw)
 
 
 def _money(body: Mapping[str, Any], field: str) -> Money:
