@@ -234,7 +234,7 @@ async def test_ledger_never_holds_codes_or_keys(
     client: Client, reference: ReferenceServer
 ) -> None:
     number = await client.buy("telegram", "us")
-    client.ledger.trouble(
+    client.ledger.remark(
         number, ProviderUnavailable(f"reply STATUS_OK:482913 for key {KEY}")
     )
 

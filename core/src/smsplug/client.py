@@ -40,7 +40,7 @@ from smsplug.models import (
 )
 from smsplug.plugins import Plugins
 from smsplug.provider import Provider, env_name
-from smsplug.selection import order_providers
+from smsplug.selection import Cooldowns, falls_back, order_providers
 
 __all__ = ["Activation", "Client", "Recovery"]
 
@@ -57,6 +57,8 @@ UNSET: Final = _Unset()
 # A wait that is this close to its deadline counts as over: timers may fire
 # a hair early, and one more round trip would not change the outcome.
 _CLOCK_SLACK = 0.001
+#: How long a provider's price list is reused by the ``cheapest`` strategy.
+PRICE_CACHE_SECONDS = 60.0
 MaxPrice = Decimal | str | float | int | None
 
 
@@ -88,6 +90,9 @@ class Client:
         self._rng = rng or random.Random()
         self._contexts: dict[str, Provider] = {}
         self._ledger = ledger
+        self._price_cache: dict[tuple[str, str, str], tuple[float, Decimal | None]] = {}
+        #: Providers set aside after a ban or a concurrency limit.
+        self.cooldowns = Cooldowns()
 
     @classmethod
     def from_config(
@@ -197,12 +202,85 @@ class Client:
     ) -> Number:
         """Rent one number; you must :meth:`finish` or :meth:`cancel` it.
 
-        Prefer :meth:`activation`, which does both for you. The provider is
-        chosen by the configured strategy among ``providers`` (default: all
-        configured). ``max_price`` is in USD.
+        Prefer :meth:`activation`, which does both for you. Providers are
+        tried in the configured strategy's order among ``providers`` (default:
+        all configured), moving on only after failures that spent nothing.
+        ``max_price`` is in USD.
         """
         limit = self._max_price(max_price)
-        name = self._choose(providers)
+        order = await self._plan(service, country, providers)
+        failures: list[tuple[str, SmsError]] = []
+        for name in order:
+            set_aside = self.cooldowns.error(name)
+            if set_aside is not None:
+                failures.append((name, set_aside))
+                continue
+            try:
+                return await self._buy_from(name, service, country, limit)
+            except SmsError as error:
+                self.cooldowns.note(name, error)
+                if not falls_back(error):
+                    raise
+                failures.append((name, error))
+                log.warning(
+                    "%s could not rent a number (%s); trying the next", name, error.kind
+                )
+        raise _summary(failures)
+
+    async def _plan(
+        self, service: str, country: str, providers: Sequence[str] | None
+    ) -> list[str]:
+        candidates = list(providers) if providers else self.configured()
+        for name in candidates:
+            self._check_installed(name)
+        if not candidates:
+            installed = self.installed()
+            hint = (
+                f"set SMSPLUG_{env_name(installed[0])}_API_KEY or choose providers"
+                if installed
+                else "install a provider plugin, e.g. pip install smsplug-5sim"
+            )
+            raise NoApiKey(f"no provider is configured; {hint}")
+        strategy = self.settings.strategy
+        prices = (
+            await self._cheapest_usd(service, country, candidates)
+            if (strategy == "cheapest" and len(candidates) > 1)
+            else None
+        )
+        demoted = frozenset(
+            name
+            for name in candidates
+            if self.ledger.keeps_timing_out(name, service, country)
+        )
+        return order_providers(
+            strategy, candidates, rng=self._rng, prices=prices, demoted=demoted
+        )
+
+    async def _cheapest_usd(
+        self, service: str, country: str, names: Sequence[str]
+    ) -> dict[str, Decimal | None]:
+        """Each provider's lowest price in USD now (``None`` when unknown)."""
+
+        async def lowest(name: str) -> Decimal | None:
+            key = (name, service, country)
+            cached = self._price_cache.get(key)
+            if cached is not None and cached[0] > time.monotonic():
+                return cached[1]
+            try:
+                prices = await self.prices(service, country, provider=name)
+            except SmsError:
+                return None
+            in_usd = [self.rates.to_usd(p.price) for p in prices if p.available != 0]
+            best = min((m.amount for m in in_usd if m is not None), default=None)
+            self._price_cache[key] = (time.monotonic() + PRICE_CACHE_SECONDS, best)
+            return best
+
+        found = await asyncio.gather(*(lowest(name) for name in names))
+        return dict(zip(names, found, strict=True))
+
+    async def _buy_from(
+        self, name: str, service: str, country: str, limit: Decimal | None
+    ) -> Number:
         context = self.provider(name)
         provider_limit = self._limit_in(context, limit)
 
@@ -278,7 +356,7 @@ class Client:
                     else self.settings.poll_delay
                 )
                 if time.monotonic() + wait > deadline:
-                    self.ledger.trouble(number, exc)
+                    self.ledger.remark(number, exc)
                     raise ProviderUnavailable(
                         f"could not cancel number {number.id}: {exc.message}; "
                         f"it stays in the ledger for 'smsplug recover'",
@@ -294,7 +372,7 @@ class Client:
                 )
                 await asyncio.sleep(wait)
             except SmsError as exc:
-                self.ledger.trouble(number, exc)
+                self.ledger.remark(number, exc)
                 raise
             else:
                 self.ledger.closed(number, CANCELLED)
@@ -418,20 +496,6 @@ class Client:
         )
 
     # -- helpers -----------------------------------------------------------
-
-    def _choose(self, providers: Sequence[str] | None) -> str:
-        candidates = list(providers) if providers else self.configured()
-        for name in candidates:
-            self._check_installed(name)
-        if not candidates:
-            installed = self.installed()
-            hint = (
-                f"set SMSPLUG_{env_name(installed[0])}_API_KEY or choose providers"
-                if installed
-                else "install a provider plugin, e.g. pip install smsplug-5sim"
-            )
-            raise NoApiKey(f"no provider is configured; {hint}")
-        return order_providers(self.settings.strategy, candidates, rng=self._rng)[0]
 
     def _max_price(self, value: MaxPrice | _Unset) -> Decimal | None:
         if isinstance(value, _Unset):
@@ -597,12 +661,14 @@ class Activation:
                 number_id=number.id,
                 refunded=False,
             ) from error
-        raise NoSmsReceived(
+        timed_out = NoSmsReceived(
             f"no SMS arrived within {self.timeout:g} s; the number was cancelled "
             f"and the money refunded",
             provider=number.provider,
             number_id=number.id,
         )
+        self.client.ledger.remark(number, timed_out)
+        raise timed_out
 
     async def _poll(self, number: Number) -> Code | None:
         try:
@@ -631,6 +697,21 @@ async def _shielded(coro: Coroutine[Any, Any, T]) -> T:
             log.warning("while cancelling the task: %s", task.exception())
         raise asyncio.CancelledError
     return task.result()
+
+
+def _summary(failures: list[tuple[str, SmsError]]) -> SmsError:
+    """One error naming every provider tried and why each failed."""
+    if len(failures) == 1:
+        return failures[0][1]
+    kinds = {type(error) for _, error in failures}
+    kind = kinds.pop() if len(kinds) == 1 else type(failures[-1][1])
+    reasons = "; ".join(
+        f"{name}: {error.kind} ({error.message})" for name, error in failures
+    )
+    summary = kind.__new__(kind)
+    SmsError.__init__(summary, f"no provider could rent a number: {reasons}")
+    summary.attempts = failures  # type: ignore[attr-defined]
+    return summary
 
 
 def _expect(value: object, kind: type[T], provider: str, hook: str) -> T:

@@ -42,10 +42,10 @@ from smsplug.errors import ConfigError
 from smsplug.http import RetryPolicy, check_base_url
 from smsplug.models import ProviderInfo, to_decimal
 from smsplug.provider import env_name
+from smsplug.selection import STRATEGIES
 
 __all__ = ["STRATEGIES", "Settings", "config_path", "load_settings"]
 
-STRATEGIES = ("random", "ordered")
 CONFIG_FILE = "smsplug.toml"
 _ENV_KEYS = {
     "timeout": "SMSPLUG_TIMEOUT",

@@ -207,7 +207,7 @@ class Ledger:
         """``number`` was finished or cancelled."""
         self._update_number(number, state=state, error=None)
 
-    def trouble(self, number: Number, error: BaseException) -> None:
+    def remark(self, number: Number, error: BaseException) -> None:
         """Note why ``number`` could not be closed; it stays open for recover."""
         self._update_number(number, error=_describe(error))
 
@@ -274,6 +274,26 @@ class Ledger:
             for e in self.entries(states=OPEN_STATES, limit=10_000)
             if not e.owner_alive
         ]
+
+    def keeps_timing_out(
+        self, provider: str, service: str, country: str, *, window: float = 3600.0
+    ) -> bool:
+        """Whether ``provider``'s recent numbers here all ended without a code.
+
+        Three timeouts and no success within ``window`` seconds rank the
+        provider down for this service and country.
+        """
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT state, error FROM numbers WHERE provider = ? AND service = ?"
+                " AND country = ? AND created_at >= ? AND state IN (?, ?)",
+                (provider, service, country, time.time() - window, FINISHED, CANCELLED),
+            ).fetchall()
+        timeouts = sum(
+            1 for _, error in rows if str(error).startswith("no_sms_received")
+        )
+        successes = sum(1 for state, _ in rows if state == FINISHED)
+        return timeouts >= 3 and successes == 0
 
     def find(self, number_id: str, provider: str | None = None) -> Entry | None:
         """The newest row for ``number_id`` (at ``provider``, when given)."""
