@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 import time
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
@@ -155,7 +157,10 @@ def test_balance_and_prices() -> None:
         "custom": {"amount": "10.00", "currency": "USD"}
     }
     assert prices.exit_code == 0
-    assert prices.output.strip() == "custom       $0.25 (42 available)"
+    assert (
+        prices.output.strip()
+        == "custom          0.2500 USD  0.25 USD              42 in stock"
+    )
 
 
 @pytest.mark.usefixtures("env")
@@ -268,3 +273,50 @@ def test_signal_while_waiting_cancels_the_number(
     assert process.returncode == status, stderr
     assert reference.numbers["1001"].status == "cancelled"
     assert str(reference.balance) == "10.00"
+
+
+@pytest.mark.usefixtures("env")
+def test_prices_without_a_rate_are_flagged(reference: ReferenceServer) -> None:
+    reference.behaviour.currency = "RUB"
+    reference.behaviour.price = Decimal("20")
+
+    result = run("prices", "--service", "telegram", "--country", "us", "--json")
+
+    row = json.loads(result.output)["prices"][0]
+    assert (row["usd"], row["native"]) == (None, "20 RUB")
+
+
+@pytest.mark.usefixtures("env")
+def test_prices_are_converted_with_the_rate(
+    reference: ReferenceServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    reference.behaviour.currency = "RUB"
+    reference.behaviour.price = Decimal("20")
+    config = tmp_path / "smsplug.toml"
+    config.write_text('[rates]\nRUB = "0.011"\n')
+
+    result = run(
+        "--config", str(config), "prices", "--service", "telegram", "--country", "us"
+    )
+
+    assert result.output.strip().startswith("custom          0.2200 USD  20 RUB")
+
+
+def test_services_lists_the_catalog() -> None:
+    result = run("services", "--json")
+
+    assert json.loads(result.output)["telegram"] == "Telegram"
+
+
+def test_countries_can_be_searched() -> None:
+    result = run("countries", "--search", "kingdom")
+
+    assert result.output.strip() == "gb  +44   United Kingdom"
+
+
+@pytest.mark.usefixtures("env")
+def test_strategy_can_be_chosen_per_call(reference: ReferenceServer) -> None:
+    result = run(*GET, "--strategy", "cheapest", "--json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["provider"] == "custom"

@@ -92,8 +92,18 @@ async def test_missing_key_is_no_api_key(
 
 
 async def test_unsupported_country(client: Client) -> None:
-    with pytest.raises(CountryNotSupported):
+    with pytest.raises(CountryNotSupported) as caught:
         await client.buy("telegram", "aq")
+
+    assert "did you mean" not in str(caught.value)
+
+
+async def test_misspelled_names_get_suggestions(client: Client) -> None:
+    with pytest.raises(CountryNotSupported) as caught:
+        await client.buy("telegarm", "germny")
+
+    assert "service 'telegarm': did you mean telegram" in str(caught.value)
+    assert "country 'germny': did you mean germany" in str(caught.value)
 
 
 async def test_rate_limit_is_retried_then_served(

@@ -23,6 +23,7 @@ __all__ = [
     "calling_code",
     "countries",
     "country",
+    "hint",
     "is_country_code",
     "normalise",
     "service",
@@ -140,6 +141,20 @@ def service(value: str) -> str | None:
     """The catalog name of a service, if ``value`` is one."""
     word = normalise(value)
     return word if word in SERVICES else None
+
+
+def hint(service_word: str, country_word: str) -> str:
+    """ "Did you mean" advice for a service or country nobody recognised."""
+    tips = []
+    if service(service_word) is None:
+        close = suggest(service_word, SERVICES)
+        if close:
+            tips.append(f"service {service_word!r}: did you mean {', '.join(close)}?")
+    if country(country_word) is None:
+        close = suggest(country_word, {**countries(), **_by_name()})
+        if close:
+            tips.append(f"country {country_word!r}: did you mean {', '.join(close)}?")
+    return " (" + "; ".join(tips) + ")" if tips else ""
 
 
 def suggest(

@@ -26,8 +26,9 @@ from smsplug import __version__
 from smsplug.client import UNSET, Activation, Client
 from smsplug.config import Settings, load_settings
 from smsplug.errors import ConfigError, SmsError
-from smsplug.models import Money, Number, Price, to_decimal
+from smsplug.models import Money, Number, to_decimal
 from smsplug.plugins import Plugins
+from smsplug.selection import STRATEGIES
 
 T = TypeVar("T")
 
@@ -35,6 +36,7 @@ EXIT_ERROR = 1
 EXIT_CONFIG = 2
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
+_CENTS = Decimal("0.0001")
 
 
 @attrs.define
@@ -218,6 +220,11 @@ _max_price = click.option(
     "--max-price", callback=_decimal, help="The most to pay for a number, in USD."
 )
 _positive = click.FloatRange(min=0, min_open=True)
+_strategy = click.option(
+    "--strategy",
+    type=click.Choice(STRATEGIES),
+    help="How to pick among several providers (default from settings: random).",
+)
 
 
 # -- commands ---------------------------------------------------------------
@@ -306,7 +313,11 @@ def _report(
 @_provider_many
 @_json_option
 def prices(service: str, country: str, providers: tuple[str, ...]) -> None:
-    """Show what each provider asks for a number, cheapest first."""
+    """Compare what every provider asks, in USD, cheapest first.
+
+    Prices in a currency without a configured rate are shown in that
+    currency and flagged.
+    """
 
     async def main() -> int:
         async with _client() as client:
@@ -315,30 +326,84 @@ def prices(service: str, country: str, providers: tuple[str, ...]) -> None:
                 *(client.prices(service, country, provider=n) for n in names),
                 return_exceptions=True,
             )
-            return _report(names, results, _price_lines, _price_rows)
+            rows, failures = _price_table(client, names, results)
+        lines = [
+            f"{r['provider']:<12} {r['usd'] or '?':>9} USD  {r['native']:<16} "
+            f"{r['available'] if r['available'] is not None else '?':>7} in stock"
+            + ("  (no rate for its currency)" if r["usd"] is None else "")
+            for r in rows
+        ]
+        lines += [
+            f"{name:<12} error ({e['kind']}): {e['message']}"
+            for name, e in failures.items()
+        ]
+        _out(
+            "\n".join(lines) or "nothing on offer", {"prices": rows, "errors": failures}
+        )
+        return EXIT_ERROR if failures and not rows else 0
 
     _run(main)
 
 
-def _price_lines(prices: list[Price]) -> str:
-    if not prices:
-        return "nothing on offer"
-    return "; ".join(
-        f"{p.price} ({p.available if p.available is not None else '?'} available)"
-        for p in sorted(prices, key=lambda p: p.price.amount)
+def _price_table(
+    client: Client, names: Sequence[str], results: Sequence[Any]
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, object]]]:
+    """One row per offer, in USD where a rate is known, cheapest first."""
+    rows: list[dict[str, Any]] = []
+    failures: dict[str, dict[str, object]] = {}
+    for name, result in zip(names, results, strict=True):
+        if isinstance(result, SmsError):
+            failures[name] = result.to_dict()
+            continue
+        if isinstance(result, BaseException):
+            raise result
+        for price in result:
+            usd = client.rates.to_usd(price.price)
+            rows.append(
+                {
+                    "provider": name,
+                    "service": price.service,
+                    "country": price.country,
+                    "usd": None if usd is None else str(usd.amount.quantize(_CENTS)),
+                    "native": f"{price.price.amount} {price.price.currency}",
+                    "price": _money(price.price),
+                    "available": price.available,
+                }
+            )
+    rows.sort(key=lambda r: (r["usd"] is None, Decimal(r["usd"] or 0)))
+    return rows, failures
+
+
+@cli.command()
+@_json_option
+def services() -> None:
+    """List the service names every provider understands."""
+    from smsplug.catalog import SERVICES
+
+    _out(
+        "\n".join(f"{name:<12} {title}" for name, title in SERVICES.items()),
+        dict(SERVICES),
     )
 
 
-def _price_rows(prices: list[Price]) -> list[dict[str, Any]]:
-    return [
-        {
-            "service": p.service,
-            "country": p.country,
-            "price": _money(p.price),
-            "available": p.available,
-        }
-        for p in sorted(prices, key=lambda p: p.price.amount)
+@cli.command()
+@click.option("--search", help="Only countries whose name or code contains this.")
+@_json_option
+def countries(search: str | None) -> None:
+    """List the country codes to use with --country."""
+    from smsplug.catalog import countries as all_countries
+
+    word = (search or "").strip().lower()
+    found = [
+        c
+        for c in all_countries().values()
+        if not word or word in c.code or word in c.name.lower()
     ]
+    _out(
+        "\n".join(f"{c.code}  +{c.calling_code:<4} {c.name}" for c in found)
+        or f"no country matches {search!r}",
+        [attrs.asdict(c) for c in found],
+    )
 
 
 @cli.command()
@@ -352,6 +417,7 @@ def _price_rows(prices: list[Price]) -> list[dict[str, Any]]:
 @click.option(
     "--poll-delay", type=_positive, help="Seconds between checks (default 5)."
 )
+@_strategy
 @_json_option
 def get(
     service: str,
@@ -360,6 +426,7 @@ def get(
     max_price: Decimal | None,
     timeout: float | None,
     poll_delay: float | None,
+    strategy: str | None,
 ) -> None:
     """Rent a number, wait for its code and print it.
 
@@ -375,6 +442,7 @@ def get(
                 max_price=UNSET if max_price is None else max_price,
                 timeout=timeout,
                 poll_delay=poll_delay,
+                strategy=strategy,
             )
             await _get(activation)
         return 0
@@ -441,9 +509,14 @@ def _countdown(timeout: float, *, enabled: bool) -> Iterator[None]:
 @_country
 @_provider_many
 @_max_price
+@_strategy
 @_json_option
 def number(
-    service: str, country: str, providers: tuple[str, ...], max_price: Decimal | None
+    service: str,
+    country: str,
+    providers: tuple[str, ...],
+    max_price: Decimal | None,
+    strategy: str | None,
 ) -> None:
     """Rent a number and print it, without waiting for a code.
 
@@ -457,6 +530,7 @@ def number(
                 country,
                 providers=providers or None,
                 max_price=UNSET if max_price is None else max_price,
+                strategy=strategy,
             )
         _out(
             _number_line(bought)

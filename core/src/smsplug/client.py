@@ -14,11 +14,12 @@ from typing import Any, Final, TypeVar
 import attrs
 import httpx
 
-from smsplug import __version__
+from smsplug import __version__, catalog
 from smsplug._redact import mask_phone
 from smsplug.config import Settings, load_settings
 from smsplug.errors import (
     ConfigError,
+    CountryNotSupported,
     InvalidResponse,
     NoApiKey,
     NoNumbers,
@@ -40,7 +41,7 @@ from smsplug.models import (
 )
 from smsplug.plugins import Plugins
 from smsplug.provider import Provider, env_name
-from smsplug.selection import Cooldowns, falls_back, order_providers
+from smsplug.selection import STRATEGIES, Cooldowns, falls_back, order_providers
 
 __all__ = ["Activation", "Client", "Recovery"]
 
@@ -199,6 +200,7 @@ class Client:
         *,
         providers: Sequence[str] | None = None,
         max_price: MaxPrice | _Unset = UNSET,
+        strategy: str | None = None,
     ) -> Number:
         """Rent one number; you must :meth:`finish` or :meth:`cancel` it.
 
@@ -208,7 +210,16 @@ class Client:
         ``max_price`` is in USD.
         """
         limit = self._max_price(max_price)
-        order = await self._plan(service, country, providers)
+        order = await self._plan(service, country, providers, strategy)
+        try:
+            return await self._buy_in_order(order, service, country, limit)
+        except CountryNotSupported as error:
+            error.message += catalog.hint(service, country)
+            raise
+
+    async def _buy_in_order(
+        self, order: list[str], service: str, country: str, limit: Decimal | None
+    ) -> Number:
         failures: list[tuple[str, SmsError]] = []
         for name in order:
             set_aside = self.cooldowns.error(name)
@@ -228,7 +239,11 @@ class Client:
         raise _summary(failures)
 
     async def _plan(
-        self, service: str, country: str, providers: Sequence[str] | None
+        self,
+        service: str,
+        country: str,
+        providers: Sequence[str] | None,
+        strategy: str | None,
     ) -> list[str]:
         candidates = list(providers) if providers else self.configured()
         for name in candidates:
@@ -241,7 +256,11 @@ class Client:
                 else "install a provider plugin, e.g. pip install smsplug-5sim"
             )
             raise NoApiKey(f"no provider is configured; {hint}")
-        strategy = self.settings.strategy
+        strategy = strategy or self.settings.strategy
+        if strategy not in STRATEGIES:
+            raise ConfigError(
+                f"strategy must be one of {', '.join(STRATEGIES)}, got {strategy!r}"
+            )
         prices = (
             await self._cheapest_usd(service, country, candidates)
             if (strategy == "cheapest" and len(candidates) > 1)
@@ -472,6 +491,7 @@ class Client:
         max_price: MaxPrice | _Unset = UNSET,
         timeout: float | None = None,
         poll_delay: float | None = None,
+        strategy: str | None = None,
     ) -> Activation:
         """Rent a number for the length of an ``async with`` block.
 
@@ -485,6 +505,7 @@ class Client:
             country,
             providers=providers,
             max_price=max_price,
+            strategy=strategy,
             timeout=self.settings.timeout
             if timeout is None
             else _positive("timeout", timeout),
@@ -566,6 +587,7 @@ class Activation:
         max_price: MaxPrice | _Unset,
         timeout: float,
         poll_delay: float,
+        strategy: str | None = None,
     ) -> None:
         self.client = client
         self.service = service
@@ -574,6 +596,7 @@ class Activation:
         self.poll_delay = poll_delay
         self._providers = providers
         self._max_price = max_price
+        self._strategy = strategy
         self._number: Number | None = None
         self.code: Code | None = None
         self.closed = False
@@ -603,6 +626,7 @@ class Activation:
             self.country,
             providers=self._providers,
             max_price=self._max_price,
+            strategy=self._strategy,
         )
         return self
 
