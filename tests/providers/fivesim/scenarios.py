@@ -20,6 +20,7 @@ from smsplug import Client, Number, Settings, SmsError
 from smsplug.plugins import Plugins
 from smsplug.testing.server import Reply
 from smsplug_fivesim.fake import FiveSimFake
+from tests.helpers import custom_settings
 
 CASSETTES = Path(__file__).resolve().parents[3] / "cassettes" / "5sim"
 KEY = "eyJhbGciOiJSUzUxMiJ9.c21zcGx1Zy10ZXN0.fake-5sim-signature"
@@ -38,20 +39,12 @@ def note(today: dt.date | None = None) -> str:
 
 
 def settings(base_url: str, *, key: str = KEY, **overrides: Any) -> Settings:
-    """Fast settings that buy from 5sim at ``base_url`` only."""
+    """The core tests' fast settings, buying from 5sim at ``base_url`` only."""
     provider = {"api_key": key, "base_url": base_url}
     provider.update(overrides.pop("provider_settings", {}))
-    values: dict[str, Any] = {
-        "providers": ("5sim",),
-        "provider": {"5sim": provider},
-        "poll_delay": 0.02,
-        "timeout": 2.0,
-        "retry_backoff": 0.0,
-        "retry_max_wait": 0.0,
-        "http_timeout": 2.0,
-    }
-    values.update(overrides)
-    return Settings(**values)
+    return custom_settings(
+        base_url, providers=("5sim",), provider={"5sim": provider}, **overrides
+    )
 
 
 def plugins() -> Plugins:

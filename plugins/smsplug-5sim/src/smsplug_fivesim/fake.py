@@ -201,11 +201,11 @@ class FiveSimFake:
             case ["user", "check", order_id]:
                 return self._check(self._order(order_id))
             case ["user", "cancel", order_id]:
-                return self._cancel(self._order(order_id))
+                return self._end(self._order(order_id), "CANCELED")
             case ["user", "finish", order_id]:
                 return self._finish(self._order(order_id))
             case ["user", "ban", order_id]:
-                return self._ban(self._order(order_id))
+                return self._end(self._order(order_id), "BANNED")
         raise _Refusal("404 page not found", status=404)
 
     def _profile(self) -> dict[str, Any]:
@@ -325,17 +325,18 @@ class FiveSimFake:
             }
         )
 
-    def _cancel(self, order: FakeOrder) -> dict[str, Any]:
+    def _end(self, order: FakeOrder, status: str) -> dict[str, Any]:
+        """Cancel or ban an unused order, which refunds it."""
         if order.status == "TIMEOUT":
             raise _Refusal("order expired")
         if order.status in ("CANCELED", "BANNED"):
             return order.to_json()
         if order.sms:
             raise _Refusal("order has sms")
-        if self.behaviour.cancel_too_early > 0:
+        if status == "CANCELED" and self.behaviour.cancel_too_early > 0:
             self.behaviour.cancel_too_early -= 1
             raise _Refusal("you need to wait time")
-        order.status = "CANCELED"
+        order.status = status
         self.balance += order.price
         return order.to_json()
 
@@ -345,17 +346,6 @@ class FiveSimFake:
         if not order.sms:
             raise _Refusal("order no sms")
         order.status = "FINISHED"
-        return order.to_json()
-
-    def _ban(self, order: FakeOrder) -> dict[str, Any]:
-        if order.status == "TIMEOUT":
-            raise _Refusal("order expired")
-        if order.status in ("CANCELED", "BANNED"):
-            return order.to_json()
-        if order.sms:
-            raise _Refusal("order has sms")
-        order.status = "BANNED"
-        self.balance += order.price
         return order.to_json()
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -79,52 +79,57 @@ def _with_detail(kind: type[SmsError], detail: str) -> str:
     return f"{kind.default_message} ({detail})"
 
 
-#: 5sim's plain-text error replies and the error each stands for, as far as
-#: an operation does not read one of them differently.
-_ERRORS: Mapping[str, Callable[[bytes], SmsError]] = {
-    "no free phones": lambda raw: NoNumbers(provider=PROVIDER, raw=raw),
-    "not enough product qty": lambda raw: NoNumbers(provider=PROVIDER, raw=raw),
-    "not enough user balance": lambda raw: NoBalance(provider=PROVIDER, raw=raw),
-    "not enough rating": lambda raw: Banned(
-        _with_detail(Banned, _RATING), provider=PROVIDER, raw=raw
+#: 5sim's plain-text error replies: the error each stands for, and the
+#: message when the kind's standard one needs more (as far as an operation
+#: does not read the reply differently).
+_ERRORS: Mapping[str, tuple[type[SmsError], str | None]] = {
+    "no free phones": (NoNumbers, None),
+    "not enough product qty": (NoNumbers, None),
+    "not enough user balance": (NoBalance, None),
+    "not enough rating": (Banned, _with_detail(Banned, _RATING)),
+    "bad country": (CountryNotSupported, None),
+    "select country": (CountryNotSupported, None),
+    "no product": (CountryNotSupported, None),
+    "bad operator": (
+        CountryNotSupported,
+        _with_detail(CountryNotSupported, _OPERATOR_HINT),
     ),
-    "bad country": lambda raw: CountryNotSupported(provider=PROVIDER, raw=raw),
-    "select country": lambda raw: CountryNotSupported(provider=PROVIDER, raw=raw),
-    "no product": lambda raw: CountryNotSupported(provider=PROVIDER, raw=raw),
-    "bad operator": lambda raw: CountryNotSupported(
-        _with_detail(CountryNotSupported, _OPERATOR_HINT), provider=PROVIDER, raw=raw
+    "select operator": (
+        CountryNotSupported,
+        _with_detail(CountryNotSupported, _OPERATOR_HINT),
     ),
-    "select operator": lambda raw: CountryNotSupported(
-        _with_detail(CountryNotSupported, _OPERATOR_HINT), provider=PROVIDER, raw=raw
+    "server offline": (ProviderUnavailable, None),
+    "you need to wait time": (
+        ProviderUnavailable,
+        "5sim does not allow this yet; try again in a little while",
     ),
-    "server offline": lambda raw: ProviderUnavailable(provider=PROVIDER, raw=raw),
-    "order not found": lambda raw: NotFound(provider=PROVIDER, raw=raw),
-    "record not found": lambda raw: NotFound(provider=PROVIDER, raw=raw),
-    "order expired": lambda raw: NoSmsReceived(
-        "the number expired at 5sim without a code", provider=PROVIDER
-    ),
-    "order no sms": lambda raw: NoSmsReceived(
+    "order not found": (NotFound, None),
+    "record not found": (NotFound, None),
+    "order expired": (NoSmsReceived, "the number expired at 5sim without a code"),
+    "order no sms": (
+        NoSmsReceived,
         "5sim finishes only numbers that received an SMS; cancel this one instead",
-        provider=PROVIDER,
-        refunded=False,
     ),
-    "order has sms": lambda raw: InvalidResponse(
+    "order has sms": (
+        InvalidResponse,
         "an SMS already arrived on this number, so 5sim refuses to take it back; "
         "finish it instead",
-        provider=PROVIDER,
-        raw=raw,
     ),
-    "hosting order": lambda raw: InvalidResponse(
+    "hosting order": (
+        InvalidResponse,
         "this is a 5sim hosting order, which smsplug does not handle",
-        provider=PROVIDER,
-        raw=raw,
-    ),
-    "you need to wait time": lambda raw: ProviderUnavailable(
-        "5sim does not allow this yet; try again in a little while",
-        provider=PROVIDER,
-        raw=raw,
     ),
 }
+
+
+def _error(text: str, raw: bytes) -> SmsError:
+    kind, message = _ERRORS[text]
+    if kind is NoSmsReceived:
+        # Only a number that expired was given back; one never finished was not.
+        return NoSmsReceived(
+            message, provider=PROVIDER, refunded=text == "order expired"
+        )
+    return kind(message, provider=PROVIDER, raw=raw)
 
 
 # -- reading replies ----------------------------------------------------------
@@ -149,7 +154,7 @@ def _failure(response: httpx.Response) -> SmsError | None:
         )
     error = reply_error(response)
     if error is not None:
-        return _ERRORS[error](raw)
+        return _error(error, raw)
     if not 200 <= status < 300:
         return InvalidResponse(
             f"5sim answered HTTP {status} with a reply smsplug does not know",
