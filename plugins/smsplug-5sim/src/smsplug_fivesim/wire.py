@@ -59,7 +59,6 @@ WAITING = frozenset({"PENDING", "RECEIVED"})
 #: The order ended without being used; 5sim gives the money back.
 ENDED = frozenset({"CANCELED", "TIMEOUT", "BANNED"})
 FINISHED = "FINISHED"
-STATUSES = WAITING | ENDED | {FINISHED}
 
 log = logging.getLogger("smsplug.provider.5sim")
 
