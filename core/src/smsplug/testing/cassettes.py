@@ -86,10 +86,13 @@ def _scrub_json(value: Any) -> Any:
 
 
 def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    # vcrpy runs this on every reply it loads for playback too, where bodies
+    # are bytes and must stay bytes.
     body = response.get("body", {}).get("string")
     if isinstance(body, bytes):
-        body = body.decode("utf-8", "replace")
-    if isinstance(body, str):
+        scrubbed = scrub_text(body.decode("utf-8", "replace"))
+        response["body"]["string"] = scrubbed.encode("utf-8")
+    elif isinstance(body, str):
         response["body"]["string"] = scrub_text(body)
     headers = response.get("headers", {})
     for name in list(headers):
