@@ -76,7 +76,7 @@ def test_get_times_out_cancels_and_refunds(fake: SmspoolFake) -> None:
     )
     assert fake.orders["SP001001"].status == REFUNDED
     assert fake.balance == Decimal("10.00")
-    assert fake.server.count("POST", "/sms/cancel") == 1
+    assert fake.count("POST", "/sms/cancel") == 1
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,7 @@ def test_get_reports_a_rate_limit_after_retrying(fake: SmspoolFake) -> None:
         "error (provider_unavailable): smspool: the provider answered HTTP 429; "
         "try again later\n"
     )
-    assert fake.server.count("POST", "/purchase/sms") == 2
+    assert fake.count("POST", "/purchase/sms") == 2
 
 
 def test_get_without_a_key_names_the_variable(fake: SmspoolFake) -> None:

@@ -14,5 +14,5 @@ async def test_conformance_checks_pass(client: Client, fake: SmspoolFake) -> Non
 
     assert failures == {}
     # The checks bought numbers and met every documented refusal on the way.
-    assert fake.server.count("POST", "/purchase/sms") >= 4 + len(fake.error_kinds())
+    assert fake.count("POST", "/purchase/sms") >= 4 + len(fake.error_kinds())
     assert all(order.status in (3, 6) for order in fake.orders.values())

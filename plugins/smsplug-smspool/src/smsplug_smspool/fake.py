@@ -63,8 +63,12 @@ class Order:
     resends: int = 0
 
 
-class SmspoolFake:
-    """SMSPool on 127.0.0.1, with a scripted :class:`Behaviour`."""
+class SmspoolFake(LoopbackServer):
+    """SMSPool on 127.0.0.1, with a scripted :class:`Behaviour`.
+
+    Being a :class:`~smsplug.testing.server.LoopbackServer`, it logs every
+    request (``requests``, ``count``) and can hang up or stall on demand.
+    """
 
     def __init__(
         self,
@@ -75,35 +79,18 @@ class SmspoolFake:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
+        super().__init__(self.handle, host=host, port=port)
         self.key = key
         self.balance = Decimal(balance)
         self.behaviour = behaviour or Behaviour()
         self.orders: dict[str, Order] = {}
-        self._lock = threading.Lock()
+        self._state = threading.Lock()
         self._next = 1001
         self._fail_next: tuple[str, str | None] | None = None
-        self.server = LoopbackServer(self.handle, host=host, port=port)
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    @property
-    def requests(self) -> list[Request]:
-        return self.server.requests
-
-    def start(self) -> SmspoolFake:
-        self.server.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stop()
 
     def __enter__(self) -> SmspoolFake:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        self.start()
+        return self
 
     # -- the conformance suite's controls -----------------------------------
 
@@ -121,12 +108,12 @@ class SmspoolFake:
         """
         if kind not in FAILURES:
             raise ValueError(f"SMSPool documents no reply for {kind!r}")
-        with self._lock:
+        with self._state:
             self._fail_next = (kind, path)
 
     def deliver(self, number_id: str, code: str | None = None) -> None:
         """Make the code of order ``number_id`` arrive now."""
-        with self._lock:
+        with self._state:
             order = self.orders[number_id]
             order.code = code or order.code
             if order.status == WAITING:
@@ -138,7 +125,7 @@ class SmspoolFake:
         if self.behaviour.slow:
             time.sleep(self.behaviour.slow)
         path = request.path.rstrip("/")
-        with self._lock:
+        with self._state:
             failure = self._fail_next
             if failure is not None and failure[1] in (None, path):
                 self._fail_next = None
@@ -487,7 +474,7 @@ def main(port: int = 8601) -> None:
     print(f"  export SMSPLUG_SMSPOOL_BASE_URL={fake.url}")
     print(f"  export SMSPLUG_SMSPOOL_API_KEY={fake.key}")
     with contextlib.suppress(KeyboardInterrupt):
-        fake.server.serve_forever()
+        fake.serve_forever()
 
 
 if __name__ == "__main__":
