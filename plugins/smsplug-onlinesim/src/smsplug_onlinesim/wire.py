@@ -174,6 +174,8 @@ async def get_number(
 ) -> Number:
     slug = ids.service_slug(service)
     country_id = ids.country_id(country)
+    currency = _currency(provider)
+    _close_retry(provider)  # a bad setting must not surface after paying
 
     # getNum has no price limit: look the price up first and refuse above it.
     quoted = None
@@ -204,7 +206,7 @@ async def get_number(
         provider=provider.name,
         id=tzid,
         phone=phone,
-        price=None if price is None else Money(price, _currency(provider)),
+        price=None if price is None else Money(price, currency),
         service=service,
         country=country,
         expires_at=None
@@ -510,8 +512,10 @@ def phone_number(value: object, country_id: int | None = None) -> str:
     if not 6 <= len(digits) <= 15:
         raise _invalid("the phone number has an implausible length", value)
     if not value.strip().startswith("+") and country_id is not None:
+        # A number without "+" may lack its country code too. Compare with the
+        # full id: Kazakh numbers (id 77) start with 7 even without it.
         prefix = ids.dialling_prefix(country_id)
-        if not digits.startswith(prefix) and len(prefix + digits) <= 15:
+        if not digits.startswith(str(country_id)) and len(prefix + digits) <= 15:
             digits = prefix + digits
     return "+" + digits
 
