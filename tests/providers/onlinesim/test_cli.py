@@ -163,7 +163,7 @@ def test_missing_key_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None
 
 @pytest.mark.usefixtures("env")
 def test_provider_that_hangs_up_is_provider_unavailable(fake: OnlineSimFake) -> None:
-    fake.server.hangups = 10
+    fake.hangups = 10
 
     result = run("balance", "--provider", "onlinesim")
 

@@ -545,14 +545,19 @@ async def test_number_sent_without_plus_is_normalised(
     assert fake.calls("getNum")[0]["number"] == "true"
 
 
-async def test_number_never_assigned_is_cancelled(
-    client: Client, fake: OnlineSimFake, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def never_assigned(fake: OnlineSimFake, monkeypatch: pytest.MonkeyPatch) -> None:
+    """getNum sends no number, and getState never shows one."""
     monkeypatch.setattr(wire, "ASSIGN_DELAY", 0.0)
     fake.behaviour.no_code = True
     fake.behaviour.send_number = False
     fake.behaviour.assign_after = 100
 
+
+@pytest.mark.usefixtures("never_assigned")
+async def test_number_never_assigned_is_cancelled(
+    client: Client, fake: OnlineSimFake
+) -> None:
     with pytest.raises(NoNumbers, match="assigned no phone number"):
         await client.buy("telegram", "ru", max_price=None)
 
@@ -560,13 +565,10 @@ async def test_number_never_assigned_is_cancelled(
     assert fake.orders["87654321"].refunded
 
 
+@pytest.mark.usefixtures("never_assigned")
 async def test_unassigned_number_that_cannot_be_closed_is_named(
-    client: Client, fake: OnlineSimFake, monkeypatch: pytest.MonkeyPatch
+    client: Client, fake: OnlineSimFake
 ) -> None:
-    monkeypatch.setattr(wire, "ASSIGN_DELAY", 0.0)
-    fake.behaviour.no_code = True
-    fake.behaviour.send_number = False
-    fake.behaviour.assign_after = 100
     fake.behaviour.close_guard = 60
 
     with pytest.raises(ProviderUnavailable) as caught:
@@ -583,7 +585,7 @@ async def test_state_failing_after_purchase_keeps_the_number(
             return Reply("<html>oops</html>", content_type="text/html")
         return fake.handle(request)
 
-    fake.server.app = state_garbled
+    fake.app = state_garbled
 
     number = await client.buy("telegram", "ru", max_price=None)
 

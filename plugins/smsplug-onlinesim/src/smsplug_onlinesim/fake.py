@@ -117,8 +117,12 @@ class Order:
     refunded: bool = False
 
 
-class OnlineSimFake:
-    """OnlineSim's native API on loopback, with a scripted :class:`Behaviour`."""
+class OnlineSimFake(LoopbackServer):
+    """OnlineSim's native API on loopback, with a scripted :class:`Behaviour`.
+
+    Being a :class:`LoopbackServer`, it logs ``requests`` and can hang up or
+    answer slowly (``hangups``, ``delay``) as well.
+    """
 
     def __init__(
         self,
@@ -129,35 +133,18 @@ class OnlineSimFake:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
+        super().__init__(self.handle, host=host, port=port)
         self.key = key
         self.balance = Decimal(balance)
         self.behaviour = behaviour or Behaviour()
         self.orders: dict[str, Order] = {}
-        self._lock = threading.Lock()
+        self._state_lock = threading.Lock()
         self._next_tzid = 87654321
         self._scripted: str | None = None
-        self.server = LoopbackServer(self.handle, host=host, port=port)
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    @property
-    def requests(self) -> list[Request]:
-        return self.server.requests
-
-    def start(self) -> OnlineSimFake:
-        self.server.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stop()
 
     def __enter__(self) -> OnlineSimFake:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        self.start()
+        return self
 
     def calls(self, method: str) -> list[dict[str, str]]:
         """The parameters of every call of ``method`` (``getNum``), in order."""
@@ -177,12 +164,12 @@ class OnlineSimFake:
         code = KIND_CODES.get(kind) or EXTRA_KIND_CODES.get(kind)
         if code is None and kind != "garbage" and not _RAW_CODE.match(kind):
             raise ValueError(f"no scripted reply for {kind!r}")
-        with self._lock:
+        with self._state_lock:
             self._scripted = code or kind
 
     def deliver(self, number_id: str, code: str | None = None) -> None:
         """Make an SMS with ``code`` arrive on operation ``number_id`` now."""
-        with self._lock:
+        with self._state_lock:
             order = self.orders[number_id]
             order.messages.append(code or self._code_for(order))
             order.state = "TZ_NUM_ANSWER"
@@ -191,15 +178,15 @@ class OnlineSimFake:
 
     def handle(self, request: Request) -> Reply:
         """Answer one request as OnlineSim documents it."""
-        with self._lock:
+        with self._state_lock:
             scripted, self._scripted = self._scripted, None
             if scripted == "garbage":
                 return Reply(_GARBAGE, content_type="text/html")
             if scripted is not None:
                 return Reply({"response": scripted})
-            return Reply(self._answer(request))
+            return Reply(self._route(request))
 
-    def _answer(self, request: Request) -> Any:
+    def _route(self, request: Request) -> Any:
         match = re.fullmatch(r"/api/(\w+)\.php", request.path)
         if match is None:
             return _error("REQUEST_NOT_FOUND")
