@@ -329,10 +329,19 @@ def test_purchase_with_bad_tzid_is_invalid_response(tzid: Any) -> None:
         wire.parse_purchase({"response": 1, "tzid": tzid})
 
 
+@pytest.mark.parametrize(
+    "number", ["+7916<script>", "12", "+" + "9" * 20, 7.5, ["1"], "", False]
+)
+def test_purchase_with_unreadable_number_keeps_the_order(number: Any) -> None:
+    body = {"response": 1, "tzid": 1, "number": number}
+
+    assert wire.parse_purchase(body) == ("1", None)
+
+
 @pytest.mark.parametrize("number", ["+7916<script>", "12", "+" + "9" * 20, 7.5, ["1"]])
-def test_purchase_with_bad_number_is_invalid_response(number: Any) -> None:
+def test_unreadable_phone_number_is_invalid_response(number: Any) -> None:
     with pytest.raises(InvalidResponse):
-        wire.parse_purchase({"response": 1, "tzid": 1, "number": number})
+        wire.phone_number(number, 7)
 
 
 # -- phone numbers ------------------------------------------------------------
@@ -563,6 +572,25 @@ async def test_number_never_assigned_is_cancelled(
 
     assert len(fake.calls("getState")) == wire.ASSIGN_ATTEMPTS
     assert fake.orders["87654321"].refunded
+
+
+@pytest.mark.usefixtures("never_assigned")
+async def test_number_read_after_a_failed_state_call(
+    client: Client, fake: OnlineSimFake
+) -> None:
+    fake.behaviour.assign_after = 0
+
+    def garble_first_state(request: Request) -> Reply:
+        if request.path == "/api/getState.php" and not fake.calls("getState")[1:]:
+            return Reply("<html>busy</html>", content_type="text/html")
+        return fake.handle(request)
+
+    fake.app = garble_first_state
+
+    number = await client.buy("telegram", "ru", max_price=None)
+
+    assert (number.id, number.phone) == ("87654321", "+79087654321")
+    assert len(fake.calls("getState")) == 2
 
 
 @pytest.mark.usefixtures("never_assigned")

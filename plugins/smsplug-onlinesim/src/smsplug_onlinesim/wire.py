@@ -274,23 +274,27 @@ async def _state(provider: Provider, number: Number) -> Operation:
 async def _after_purchase(
     provider: Provider, tzid: str, phone: str | None
 ) -> Operation | None:
-    """The new operation's state, for its price (and phone, if not sent yet)."""
+    """The new operation's state, for its price (and phone, if not sent yet).
+
+    ``None`` when it could not be read; the caller then has what getNum said.
+    """
     number = Number(provider=provider.name, id=tzid, phone=phone or "")
     for attempt in range(ASSIGN_ATTEMPTS):
+        if attempt:
+            await asyncio.sleep(ASSIGN_DELAY)
         try:
             operation = await _state(provider, number)
         except SmsError as error:
-            if phone is None:
-                raise _unassigned(provider, tzid, error) from error
-            # The number is usable without its price: do not fail the purchase.
-            provider.log.warning(
-                "bought order %s but could not read its price: %s", tzid, error
-            )
-            return None
+            if phone is not None:
+                # The number is usable without its price: keep the purchase.
+                provider.log.warning(
+                    "bought order %s but could not read its price: %s", tzid, error
+                )
+                return None
+            provider.log.debug("order %s not readable yet: %s", tzid, error)
+            continue
         if phone is not None or operation.phone is not None:
             return operation
-        if attempt + 1 < ASSIGN_ATTEMPTS:
-            await asyncio.sleep(ASSIGN_DELAY)
     return None
 
 
@@ -460,13 +464,17 @@ def find_offer(body: Any, slug: str) -> Offer | None:
 
 
 def parse_purchase(body: Any, country_id: int | None = None) -> tuple[str, str | None]:
-    """The ``tzid`` of a ``getNum`` reply, and its number when sent along."""
+    """The ``tzid`` of a ``getNum`` reply, and its number when sent along.
+
+    A number that cannot be read counts as not sent: the order is paid for
+    and named by its ``tzid``, and ``getState`` tells the number as well.
+    """
     _expect_object(body, "getNum")
     tzid = _id(body.get("tzid"))
-    number = body.get("number")
-    if number in (None, "", False):
+    try:
+        return tzid, phone_number(body.get("number"), country_id)
+    except errors.InvalidResponse:
         return tzid, None
-    return tzid, phone_number(number, country_id)
 
 
 def parse_operations(body: Any) -> list[Operation]:
