@@ -13,6 +13,8 @@ from smsplug_onlinesim import wire
 
 __all__ = ["request_next_code"]
 
+# Limitation: the plugin contract has no hook for asking another code, so
+# only Python callers can reach this; the CLI has no command for it.
 request_next_code = wire.request_next_code
 
 
