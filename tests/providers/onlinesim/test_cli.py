@@ -183,7 +183,10 @@ def test_balance_and_prices_show_roubles() -> None:
     )
 
     assert balance.output == "onlinesim    230.25 RUB\n"
-    assert prices.output == "onlinesim    12 RUB (154 available)\n"
+    assert prices.output == (
+        "onlinesim            ? USD  12 RUB               154 in stock"
+        "  (no rate for its currency)\n"
+    )
 
 
 @pytest.mark.usefixtures("env")
