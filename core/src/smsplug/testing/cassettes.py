@@ -167,6 +167,8 @@ def cassette_vcr(*, record_mode: str = "none", note: str | None = None) -> vcr.V
 
     ``note`` becomes the cassette's first-line comment when recording.
     """
+    # Each recorded reply plays once: that is vcrpy's per-cassette default
+    # (allow_playback_repeats=False), an option VCR() itself does not take.
     recorder = vcr.VCR(
         record_mode=record_mode,
         match_on=["method", "smsplug_path", "smsplug_query", "smsplug_body"],
@@ -175,7 +177,6 @@ def cassette_vcr(*, record_mode: str = "none", note: str | None = None) -> vcr.V
         filter_post_data_parameters=[(name, MASK) for name in sorted(SECRET_FIELDS)],
         before_record_response=_scrub_response,
         decode_compressed_response=True,
-        allow_playback_repeats=False,
     )
     recorder.register_matcher("smsplug_path", _path_matcher)
     recorder.register_matcher("smsplug_query", _query_matcher)
