@@ -86,10 +86,14 @@ def _scrub_json(value: Any) -> Any:
 
 
 def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    # vcrpy runs this on every reply it records and again on every reply it
+    # loads for replay; the body must keep its type (bytes for httpx).
     body = response.get("body", {}).get("string")
     if isinstance(body, bytes):
-        body = body.decode("utf-8", "replace")
-    if isinstance(body, str):
+        response["body"]["string"] = scrub_text(
+            body.decode("utf-8", "replace")
+        ).encode()
+    elif isinstance(body, str):
         response["body"]["string"] = scrub_text(body)
     headers = response.get("headers", {})
     for name in list(headers):
