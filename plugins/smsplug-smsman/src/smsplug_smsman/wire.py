@@ -67,9 +67,13 @@ _UNKNOWN_NUMBER = frozenset({"wrong_request_id", "request_not_found"})
 # One client reads sms_not_found and no_sms as "not yet"; waiting is the safe
 # reading, since the core cancels (and so refunds) a number at its timeout.
 _WAITING = frozenset({"wait_sms", "sms_not_found", "no_sms"})
-# Words in an error code that say the number is over: expired, closed,
-# rejected, or in a status that no longer allows the change.
-_ENDED_WORDS = ("expired", "closed", "reject", "cancel", "status", "used")
+# Error codes that say a number is over (expired, closed, rejected), so a
+# cancel has nothing left to do. Only wrong_status is seen (in client code);
+# other spellings are read by the words below, unless the code says the change
+# was refused, which must never pass for done.
+_OVER = frozenset({"wrong_status", "rejected", "cancelled", "canceled", "used"})
+_OVER_WORDS = ("expired", "closed", "already")
+_REFUSED_WORDS = ("early", "denied", "not_allowed", "forbidden")
 
 _MAX_CODE = 64
 _MAX_MESSAGE = 200
@@ -448,8 +452,6 @@ def parse_status(answer: Answer, number_id: str, *, quiet_when_over: bool) -> No
     if problem is None:
         raise _unexpected(answer, "the status reply says neither success nor error")
     code_name, message = problem
-    if quiet_when_over and (code_name in _UNKNOWN_NUMBER or _over(code_name)):
-        return
     if "early" in code_name or "early" in message.casefold():
         raise errors.ProviderUnavailable(
             f"SMS-Man refuses to change number {number_id} yet ({message})",
@@ -457,6 +459,8 @@ def parse_status(answer: Answer, number_id: str, *, quiet_when_over: bool) -> No
             raw=answer.raw,
             retry_after=None,
         )
+    if quiet_when_over and (code_name in _UNKNOWN_NUMBER or _over(code_name)):
+        return
     raise _error(answer, code_name, message)
 
 
@@ -599,7 +603,9 @@ def _standard(kind: type[errors.SmsError], detail: str) -> str:
 
 
 def _over(code_name: str) -> bool:
-    return any(word in code_name for word in _ENDED_WORDS)
+    if any(word in code_name for word in _REFUSED_WORDS):
+        return False
+    return code_name in _OVER or any(word in code_name for word in _OVER_WORDS)
 
 
 def _code(answer: Answer, code: str, text: object) -> Code:
