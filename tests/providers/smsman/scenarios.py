@@ -193,8 +193,9 @@ async def _second_code(client: Client, fake: SmsManFake | None) -> Any:
 
 @scenario("timeout_then_cancel")
 async def _timeout_then_cancel(client: Client, fake: SmsManFake | None) -> Any:
-    # A poll delay longer than the timeout: exactly three polls, then reject.
-    async with client.activation("telegram", "ru", timeout=0.05, poll_delay=10) as n:
+    # A poll delay longer than the timeout: three polls (first, after the one
+    # wait, last look), then reject.
+    async with client.activation("telegram", "ru", timeout=0.3, poll_delay=10) as n:
         await n.wait_code()
 
 
@@ -240,29 +241,23 @@ async def _wrong_token_balance(client: Client, fake: SmsManFake | None) -> Any:
     return await client.balance("smsman")
 
 
-scenario("error_wrong_token_buy", script=_after("invalid_key"))(_buy_one)
-scenario("error_balance", script=_after("no_balance"))(_buy_one)
-scenario(
-    "error_not_enough_balance",
-    script=_reply(
-        {"success": False, "error_code": "not_enough_balance", "error_msg": "Top up"}
-    ),
-)(_buy_one)
-scenario("error_no_numbers", script=_after("no_numbers"))(_buy_one)
-scenario(
-    "error_no_free_phones",
-    script=_reply(
-        {"success": False, "error_code": "no_free_phones", "error_msg": "No phones"}
-    ),
-)(_buy_one)
-scenario("error_wrong_country_id", script=_after("country_not_supported"))(_buy_one)
-scenario(
-    "error_unknown_error_code",
-    script=_reply(
-        {"success": False, "error_code": "server_busy", "error_msg": {"x": "Busy"}}
-    ),
-)(_buy_one)
-scenario("error_bad_gateway_on_buy", script=_after("unavailable"))(_buy_one)
+def _reply_error(code: str, message: object) -> Callable[[SmsManFake], None]:
+    return _reply({"success": False, "error_code": code, "error_msg": message})
+
+
+# A purchase answered by each error: the fake's reply for an error kind, or a
+# spelling seen in client code.
+for _name, _script in {
+    "error_wrong_token_buy": _after("invalid_key"),
+    "error_balance": _after("no_balance"),
+    "error_not_enough_balance": _reply_error("not_enough_balance", "Top up"),
+    "error_no_numbers": _after("no_numbers"),
+    "error_no_free_phones": _reply_error("no_free_phones", "No phones"),
+    "error_wrong_country_id": _after("country_not_supported"),
+    "error_unknown_error_code": _reply_error("server_busy", {"x": "Busy"}),
+    "error_bad_gateway_on_buy": _after("unavailable"),
+}.items():
+    scenario(_name, script=_script)(_buy_one)
 
 
 @scenario("error_wrong_application_id")

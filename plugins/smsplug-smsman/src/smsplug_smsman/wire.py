@@ -248,15 +248,7 @@ async def resolve_country(provider: Provider, country: str) -> Place:
         )
     if entry.id is not None:
         return Place(entry.id, entry.calling_code)
-
-    found = ids.find(await _listing(provider, "countries"), entry.names)
-    if found is None:
-        raise errors.CountryNotSupported(
-            f"SMS-Man lists no country named {entry.names[0]}; pass SMS-Man's "
-            f"numeric country_id instead",
-            provider=provider.name,
-        )
-    provider.log.debug("SMS-Man calls %s country_id %s", word, found)
+    found = await _look_up(provider, "countries", "country", entry.names)
     return Place(found, entry.calling_code)
 
 
@@ -275,23 +267,30 @@ async def resolve_service(provider: Provider, service: str) -> str:
         )
     if entry.id is not None:
         return entry.id
-
-    found = ids.find(await _listing(provider, "applications"), entry.names, entry.codes)
-    if found is None:
-        raise errors.CountryNotSupported(
-            f"SMS-Man lists no service named {entry.names[0]}; pass SMS-Man's "
-            f"numeric application_id instead",
-            provider=provider.name,
-        )
-    provider.log.debug("SMS-Man calls %s application_id %s", word, found)
-    return found
+    return await _look_up(provider, "applications", "service", entry.names, entry.codes)
 
 
-async def _listing(provider: Provider, path: str) -> list[ids.Listed]:
+async def _look_up(
+    provider: Provider,
+    path: str,
+    what: str,
+    names: tuple[str, ...],
+    codes: tuple[str, ...] = (),
+) -> str:
+    """Find an id by name in SMS-Man's ``countries`` or ``applications`` list."""
     cached = _LISTINGS.setdefault(provider.http, {})
     if path not in cached:
         cached[path] = parse_listing(await _call(provider, path, {}))
-    return cached[path]
+    found = ids.find(cached[path], names, codes)
+    if found is None:
+        id_name = "country_id" if path == "countries" else "application_id"
+        raise errors.CountryNotSupported(
+            f"SMS-Man lists no {what} named {names[0]}; pass SMS-Man's numeric "
+            f"{id_name} instead",
+            provider=provider.name,
+        )
+    provider.log.debug("SMS-Man lists %s as id %s", names[0], found)
+    return found
 
 
 # -- requests and replies -----------------------------------------------------
