@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from smsplug import Client, Code, Money, catalog, errors
 from smsplug_smsman import ids, wire
 from smsplug_smsman.fake import SmsManFake
+from tests.providers.smsman.scenarios import smsman_plugins, smsman_settings
 
 HINT = wire.MIN_BALANCE_HINT
 
@@ -655,6 +656,29 @@ async def test_another_sms_on_a_number_that_is_over_is_an_error(
 
     with pytest.raises(errors.InvalidResponse, match="wrong_status"):
         await wire.request_another_sms(client.provider("smsman"), number)
+
+
+async def test_max_price_without_a_rouble_rate_is_refused_before_buying(
+    client: Client, fake: SmsManFake
+) -> None:
+    with pytest.raises(errors.ConfigError, match="smsman prices in RUB and no rate"):
+        await client.buy("telegram", "ru", max_price="0.50")
+
+    assert fake.requests == []
+
+
+async def test_usd_account_needs_no_rate_and_sends_cents(fake: SmsManFake) -> None:
+    fake.behaviour.currency = "USD"
+    fake.behaviour.price = Decimal("0.15")
+    settings = smsman_settings(fake.url, currency="USD")
+
+    async with Client(settings, plugins=smsman_plugins()) as sms:
+        balance = await sms.balance("smsman")
+        number = await sms.buy("telegram", "ru", max_price="0.2599")
+
+    assert balance.money == Money("1000.00", "USD")
+    assert fake.count("get-number", maxPrice="0.25", currency="USD") == 1
+    assert fake.numbers[number.id].price == Decimal("0.15")
 
 
 def _sold(fake: SmsManFake) -> Any:
