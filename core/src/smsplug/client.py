@@ -18,6 +18,7 @@ from smsplug import __version__, catalog
 from smsplug._redact import mask_phone
 from smsplug.config import Settings, load_settings
 from smsplug.errors import (
+    Banned,
     ConfigError,
     CountryNotSupported,
     InvalidResponse,
@@ -233,9 +234,7 @@ class Client:
                 if not falls_back(error):
                     raise
                 failures.append((name, error))
-                log.warning(
-                    "%s could not rent a number (%s); trying the next", name, error.kind
-                )
+                log.info("%s could not rent a number (%s)", name, error.kind)
         raise _summary(failures)
 
     async def _plan(
@@ -312,22 +311,14 @@ class Client:
                 max_price=provider_limit,
             )
             number = _expect(result, Number, name, "get_number")
-        except InvalidResponse as error:
-            if error.number is None:
-                self.ledger.unknown(row, error)
-                raise
-            # Sold, but the rest of the reply was garbled: do not pay for it.
-            self.ledger.bought(row, error.number)
-            await _shielded(self.cancel(error.number))
-            raise
-        except ProviderUnavailable as error:
-            if error.maybe_sent:
-                self.ledger.unknown(row, error)
-            else:
-                self.ledger.failed(row, error)
-            raise
         except SmsError as error:
-            self.ledger.failed(row, error)
+            if error.number is not None:
+                # Sold, but unusable (a garbled reply, the wrong country): do
+                # not pay for it.
+                self.ledger.bought(row, error.number)
+                error.message += await self._give_back(error.number)
+                raise
+            self._note_failed_purchase(row, error)
             raise
         except BaseException as error:
             # Cancelled or interrupted mid-purchase: the outcome is unknown.
@@ -345,11 +336,34 @@ class Client:
             await self._check_price(number, limit)
         return number
 
+    async def _give_back(self, number: Number) -> str:
+        """Cancel a number sold by a failed purchase; says how that went."""
+        try:
+            await _shielded(self.cancel(number))
+        except SmsError as failure:
+            return (
+                f"; cancelling number {number.id} failed ({failure.kind}), so it stays "
+                f"in the ledger for 'smsplug recover'"
+            )
+        return f"; number {number.id} was cancelled"
+
+    def _note_failed_purchase(self, row: int, error: SmsError) -> None:
+        if isinstance(error, InvalidResponse) or (
+            isinstance(error, ProviderUnavailable) and error.maybe_sent
+        ):
+            self.ledger.unknown(row, error)  # it may have been sold: recover checks
+        else:
+            self.ledger.failed(row, error)
+
     async def poll(self, number: Number) -> Code | None:
         """The code received on ``number`` so far, or ``None``."""
-        result = await self.plugins.hooks(number.provider).poll_code(
-            provider=self.provider(number.provider), number=number
-        )
+        try:
+            result = await self.plugins.hooks(number.provider).poll_code(
+                provider=self.provider(number.provider), number=number
+            )
+        except Banned as error:
+            self.cooldowns.note(number.provider, error)
+            raise
         if result is None:
             return None
         code = _expect(result, Code, number.provider, "poll_code")

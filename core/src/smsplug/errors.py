@@ -10,7 +10,9 @@ the core turns anything else a plugin lets escape into
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
@@ -32,6 +34,7 @@ __all__ = [
     "NotFound",
     "ProviderUnavailable",
     "SmsError",
+    "sold",
 ]
 
 #: How much of a raw provider reply an error keeps.
@@ -46,6 +49,9 @@ class SmsError(Exception):
     default_message: ClassVar[str] = "something went wrong"
     #: Whether money may have been spent when this error was raised.
     spent: ClassVar[bool] = False
+    #: A number the provider sold although the purchase then failed (its
+    #: reply was garbled, the number unusable): the client cancels it.
+    number: Number | None = None
 
     def __init__(
         self,
@@ -243,6 +249,34 @@ class ConfigError(SmsError):
 
     kind = "config"
     default_message = "the configuration is invalid"
+
+
+@contextlib.contextmanager
+def sold(provider: str, number_id: str) -> Iterator[None]:
+    """Keep a sold number from being lost while the rest of a reply is read.
+
+    Wrap the parsing that follows reading a purchase's id: if it fails, the
+    error raised carries the number, so the client cancels it instead of
+    leaving it paid for and unknown::
+
+        order_id = read_id(body)
+        with errors.sold(provider.name, order_id):
+            phone = read_phone(body)
+    """
+    from smsplug.models import Number
+
+    try:
+        yield
+    except SmsError as error:
+        if error.number is None:
+            error.number = Number(provider=provider, id=number_id, phone="")
+        raise
+    except (KeyError, TypeError, ValueError) as error:
+        raise InvalidResponse(
+            f"the number was sold but its details could not be read ({error})",
+            provider=provider,
+            number=Number(provider=provider, id=number_id, phone=""),
+        ) from error
 
 
 def _time_left(until: dt.datetime) -> str:

@@ -61,8 +61,7 @@ CREATE TABLE IF NOT EXISTS numbers (
     updated_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS numbers_open ON numbers (state);
-CREATE UNIQUE INDEX IF NOT EXISTS numbers_id
-    ON numbers (provider, number_id) WHERE number_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS numbers_id ON numbers (provider, number_id);
 """
 
 
@@ -222,9 +221,10 @@ class Ledger:
     def _update_number(self, number: Number, **values: object) -> None:
         names = ", ".join(f"{name} = ?" for name in values)
         with self._transaction() as db:
+            # A provider may reuse an id long after: the newest row is this number.
             cursor = db.execute(
-                f"UPDATE numbers SET {names}, updated_at = ?"
-                " WHERE provider = ? AND number_id = ?",
+                f"UPDATE numbers SET {names}, updated_at = ? WHERE row = ("
+                "SELECT max(row) FROM numbers WHERE provider = ? AND number_id = ?)",
                 (*values.values(), time.time(), number.provider, number.id),
             )
             if cursor.rowcount == 0:

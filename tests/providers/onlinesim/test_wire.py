@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 from hypothesis import given, settings
@@ -598,11 +599,15 @@ async def test_unassigned_number_that_cannot_be_closed_is_named(
     client: Client, fake: OnlineSimFake
 ) -> None:
     fake.behaviour.close_guard = 60
+    client.settings = attrs.evolve(client.settings, cancel_patience=0.05)
 
-    with pytest.raises(ProviderUnavailable) as caught:
+    with pytest.raises(NoNumbers) as caught:
         await client.buy("telegram", "ru", max_price=None)
 
-    assert "smsplug cancel 87654321 --provider onlinesim" in caught.value.message
+    assert "cancelling number 87654321 failed" in caught.value.message
+    assert "smsplug recover" in caught.value.message
+    entry = client.ledger.entries()[0]
+    assert (entry.number_id, entry.state) == ("87654321", "active")
 
 
 async def test_state_failing_after_purchase_keeps_the_number(

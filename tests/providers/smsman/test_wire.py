@@ -7,6 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 from hypothesis import given, settings
@@ -600,16 +601,32 @@ async def test_number_outside_the_country_is_cancelled(
     assert fake.balance == Decimal("1000.00")
 
 
-async def test_number_that_cannot_be_cancelled_says_how_to_cancel_it(
+async def test_number_refused_once_as_too_early_is_still_cancelled(
     client: Client, fake: SmsManFake
 ) -> None:
     fake.behaviour.countries = {"1": ("Russia", "44")}
     fake.behaviour.cancel_too_early = 1
 
+    with pytest.raises(errors.CountryNotSupported, match=r"was cancelled$"):
+        await client.buy("telegram", "ru")
+
+    assert fake.numbers["48213377"].status == "rejected"
+
+
+async def test_number_that_cannot_be_cancelled_stays_in_the_ledger(
+    client: Client, fake: SmsManFake
+) -> None:
+    fake.behaviour.countries = {"1": ("Russia", "44")}
+    fake.behaviour.cancel_too_early = 1000
+    client.settings = attrs.evolve(client.settings, cancel_patience=0.05)
+
     with pytest.raises(errors.CountryNotSupported) as caught:
         await client.buy("telegram", "ru")
 
-    assert "run 'smsplug cancel 48213377 --provider smsman'" in caught.value.message
+    assert "cancelling number 48213377 failed" in caught.value.message
+    assert "smsplug recover" in caught.value.message
+    entry = client.ledger.entries()[0]
+    assert (entry.number_id, entry.state) == ("48213377", "active")
     assert fake.numbers["48213377"].status == "waiting"
 
 

@@ -34,6 +34,7 @@ from smsplug.errors import (
     NotFound,
     ProviderUnavailable,
     SmsError,
+    sold,
 )
 from smsplug.models import Balance, Code, Money, Number, Price, to_decimal
 from smsplug.provider import Provider
@@ -232,6 +233,13 @@ def read_order(response: httpx.Response) -> Order:
     order_id = str(order_id).strip()
     if not order_id.isdigit():
         raise _invalid(f"the order id is {order_id!r}", response)
+    with sold(PROVIDER, order_id):
+        return _read_order_details(order_id, body, response)
+
+
+def _read_order_details(
+    order_id: str, body: dict[str, Any], response: httpx.Response
+) -> Order:
 
     phone = body.get("phone")
     digits = (

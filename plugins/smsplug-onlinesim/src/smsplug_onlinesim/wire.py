@@ -15,6 +15,7 @@ its first minutes (``NO_COMPLETE_TZID``); that refusal is raised as
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import re
@@ -187,19 +188,32 @@ async def get_number(
             raise errors.NoNumbers(provider=provider.name, min_price=offer.price)
         quoted = offer.price
 
-    body = await _call(
-        provider,
-        "getNum",
-        {"service": slug, "country": str(country_id), "number": "true"},
+    response = await provider.http.request(
+        "GET",
+        "/api/getNum.php",
+        params={
+            "apikey": provider.api_key,
+            "service": slug,
+            "country": str(country_id),
+            "number": "true",
+        },
         idempotent=False,
     )
-    tzid, phone = parse_purchase(body, country_id)
+    # A reply that names a tzid means an order exists, however garbled the
+    # rest: the client must learn it so that it cancels rather than pays.
+    sold_id = _sold_tzid(response)
+    guard = errors.sold(provider.name, sold_id) if sold_id else contextlib.nullcontext()
+    with guard:
+        tzid, phone = parse_purchase(
+            decode(response, provider=provider.name), country_id
+        )
 
     # The number is paid from here on: nothing below may lose it.
-    operation = await _after_purchase(provider, tzid, phone)
+    with errors.sold(provider.name, tzid):
+        operation = await _after_purchase(provider, tzid, phone)
     phone = phone or (operation.phone if operation else None)
     if phone is None:
-        await _give_up_unassigned(provider, tzid)
+        _give_up_unassigned(provider, tzid)
     price = operation.price if operation and operation.price is not None else quoted
     left = operation.seconds_left if operation else None
     return Number(
@@ -298,30 +312,14 @@ async def _after_purchase(
     return None
 
 
-async def _give_up_unassigned(provider: Provider, tzid: str) -> NoReturn:
-    """Close an order that never got a phone number, or say how to later."""
-    number = Number(provider=provider.name, id=tzid, phone="")
-    try:
-        await _close(provider, number)
-    except SmsError as error:
-        raise _unassigned(provider, tzid, error) from error
-    raise errors.NoNumbers(
-        "OnlineSim took the order but assigned no phone number in time; the order "
-        "was cancelled",
+def _give_up_unassigned(provider: Provider, tzid: str) -> NoReturn:
+    """Give back an order that never got a phone number: the client cancels it."""
+    error = errors.NoNumbers(
+        "OnlineSim took the order but assigned no phone number in time",
         provider=provider.name,
     )
-
-
-def _unassigned(provider: Provider, tzid: str, cause: SmsError) -> SmsError:
-    # Limitation: the core keeps no journal of purchases yet, so an order
-    # that cannot be closed now is only named here for the user to cancel.
-    return errors.ProviderUnavailable(
-        f"OnlineSim took order {tzid} but no phone number could be read "
-        f"({cause.message}); cancel it later with "
-        f"'smsplug cancel {tzid} --provider {provider.name}'",
-        provider=provider.name,
-        raw=cause.raw,
-    )
+    error.number = Number(provider=provider.name, id=tzid, phone="")
+    raise error
 
 
 async def _close(provider: Provider, number: Number) -> None:
@@ -461,6 +459,14 @@ def find_offer(body: Any, slug: str) -> Offer | None:
             available=_count(entry.get("count")),
         )
     return None
+
+
+def _sold_tzid(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+        return _id(body["tzid"]) if isinstance(body, dict) else None
+    except (ValueError, KeyError, RecursionError, errors.InvalidResponse):
+        return None
 
 
 def parse_purchase(body: Any, country_id: int | None = None) -> tuple[str, str | None]:

@@ -17,7 +17,7 @@ import json
 import weakref
 from collections.abc import Mapping
 from decimal import ROUND_DOWN, Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 import httpx
@@ -137,7 +137,8 @@ async def get_number(
 
     answer = await _call(provider, "get-number", params, idempotent=False)
     number_id = parse_request_id(answer)
-    digits = parse_phone(answer)
+    with errors.sold(provider.name, number_id):
+        digits = parse_phone(answer)
     number = Number(
         provider=provider.name,
         id=number_id,
@@ -211,18 +212,11 @@ async def _abandon(
     kind: type[errors.SmsError],
     message: str,
     raw: bytes,
-) -> None:
-    """Cancel a number that cannot be handed out, then raise ``kind``."""
-    try:
-        await cancel(provider, number)
-    except errors.SmsError as failure:
-        message += (
-            f"; cancelling number {number.id} failed ({failure.message}): run "
-            f"'smsplug cancel {number.id} --provider {provider.name}'"
-        )
-    else:
-        message += f"; number {number.id} was cancelled"
-    raise kind(message, provider=provider.name, raw=raw)
+) -> NoReturn:
+    """Give back a number that cannot be handed out: the client cancels it."""
+    error = kind(message, provider=provider.name, raw=raw)
+    error.number = number
+    raise error
 
 
 # -- countries and services ---------------------------------------------------

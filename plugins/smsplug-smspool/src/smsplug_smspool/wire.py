@@ -259,28 +259,44 @@ def stock_from(name: str, response: httpx.Response) -> int | None:
 def number_from(
     name: str, response: httpx.Response, *, service: str, country: str
 ) -> Number:
-    body = _object(name, response)
-    order_id = _order_id(name, body.get("order_id"), response)
-    price = None
-    cents = _count(body.get("cost_in_cents"))
-    if body.get("cost") not in (None, ""):
-        price = Money(_amount(name, body, "cost", response), CURRENCY)
-    elif cents is not None:
-        price = Money(cents * _CENT, CURRENCY)
+    order_id = _sold_id(response)
+    if order_id is None:
+        body = _object(name, response)
+        order_id = _order_id(name, body.get("order_id"), response)
+    # From here the order exists: whatever else the reply says, the client
+    # must learn its id so that it cancels it rather than pay for it.
+    with errors.sold(name, order_id):
+        body = _object(name, response)
+        price = None
+        cents = _count(body.get("cost_in_cents"))
+        if body.get("cost") not in (None, ""):
+            price = Money(_amount(name, body, "cost", response), CURRENCY)
+        elif cents is not None:
+            price = Money(cents * _CENT, CURRENCY)
 
-    pool = body.get("pool")
-    pool_id = _short_text(pool) if isinstance(pool, (int, str)) else None
-    extra = {"pool": pool_id} if pool_id else {}
-    return Number(
-        provider=name,
-        id=order_id,
-        phone=_phone(name, body, response),
-        price=price,
-        service=service,
-        country=country,
-        expires_at=_expiry(body),
-        extra=extra,
-    )
+        pool = body.get("pool")
+        pool_id = _short_text(pool) if isinstance(pool, (int, str)) else None
+        extra = {"pool": pool_id} if pool_id else {}
+        return Number(
+            provider=name,
+            id=order_id,
+            phone=_phone(name, body, response),
+            price=price,
+            service=service,
+            country=country,
+            expires_at=_expiry(body),
+            extra=extra,
+        )
+
+
+def _sold_id(response: httpx.Response) -> str | None:
+    """The order id in a purchase reply, however garbled the rest is."""
+    try:
+        body = response.json()
+    except (ValueError, RecursionError):
+        return None
+    value = body.get("order_id") if isinstance(body, dict) else None
+    return _short_text(value) if isinstance(value, (int, str)) else None
 
 
 def code_from(name: str, response: httpx.Response, number: Number) -> Code | None:
