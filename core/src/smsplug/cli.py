@@ -579,14 +579,7 @@ def code(number_id: str, provider: str | None) -> None:
 @_json_option
 def cancel(number_id: str, provider: str | None) -> None:
     """Cancel number ID so the provider refunds it."""
-
-    async def main() -> int:
-        async with _client() as client:
-            await client.cancel(_known_number(client, number_id, provider))
-        _out(f"cancelled {number_id}", {"id": number_id, "status": "cancelled"})
-        return 0
-
-    _run(main)
+    _close(number_id, provider, "cancelled")
 
 
 @cli.command()
@@ -595,11 +588,18 @@ def cancel(number_id: str, provider: str | None) -> None:
 @_json_option
 def finish(number_id: str, provider: str | None) -> None:
     """Mark number ID as used."""
+    _close(number_id, provider, "finished")
 
+
+def _close(number_id: str, provider: str | None, outcome: str) -> None:
     async def main() -> int:
         async with _client() as client:
-            await client.finish(_known_number(client, number_id, provider))
-        _out(f"finished {number_id}", {"id": number_id, "status": "finished"})
+            number = _known_number(client, number_id, provider)
+            if outcome == "cancelled":
+                await client.cancel(number)
+            else:
+                await client.finish(number)
+        _out(f"{outcome} {number_id}", {"id": number_id, "status": outcome})
         return 0
 
     _run(main)
