@@ -18,6 +18,9 @@ from smsplug.plugins import Plugins
 from smsplug.testing import Behaviour, ReferenceServer
 from tests.helpers import KEY, custom_settings
 
+# pytester runs small test suites in-process, to test smsplug's pytest plugin.
+pytest_plugins = ["pytester"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--slow", action="store_true", help="run the slow property tests")
