@@ -41,19 +41,28 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def record(session: nox.Session) -> None:
-    """Re-record one provider's cassettes: nox -s record -- PROVIDER.
+    """Re-record one provider's cassettes: nox -s record -- PROVIDER [SCENARIO...].
 
-    Each provider's tests/providers/<name>/record.py runs its scenarios
+    Without --live, tests/providers/<name>/record.py runs the scenarios
     against a loopback server (the reference server, or the provider's fake
     of its documented protocol) and writes scrubbed cassettes.
+
+    With --live, the key in SMSPLUG_<NAME>_API_KEY is used against the
+    provider's real service (balance and prices; add --spend to also buy a
+    number and cancel it at once), writing cassettes/<name>/live/*.yaml with
+    keys, tokens, cookies, e-mails, account ids and phone numbers scrubbed.
     """
-    if not session.posargs:
-        session.error("name the provider: nox -s record -- custom")
+    args = list(session.posargs)
+    if not [a for a in args if not a.startswith("--")]:
+        session.error("name the provider: nox -s record -- custom [SCENARIO...]")
     install_project(session)
     session.install(*TEST_DEPS)
-    for provider in session.posargs:
-        package = "fivesim" if provider == "5sim" else provider.replace("-", "_")
-        session.run("python", "-m", f"tests.providers.{package}.record")
+    if "--live" in args:
+        session.run("python", "-m", "smsplug.testing.recording", *args)
+        return
+    provider, *scenarios = args
+    package = "fivesim" if provider == "5sim" else provider.replace("-", "_")
+    session.run("python", "-m", f"tests.providers.{package}.record", *scenarios)
 
 
 @nox.session

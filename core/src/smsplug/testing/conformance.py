@@ -32,16 +32,15 @@ import attrs
 
 from smsplug import errors
 from smsplug.client import Client
-from smsplug.config import Settings
 from smsplug.models import Balance, Code, Money, Number, Price, ProviderInfo
 from smsplug.plugins import Plugins
+from smsplug.testing.settings import quick_settings
 
 __all__ = [
     "CHECKS",
     "FakeControl",
     "Harness",
     "check_plugin",
-    "conformance_settings",
     "run_checks",
 ]
 
@@ -346,23 +345,6 @@ async def run_checks(
     return failures
 
 
-def conformance_settings(
-    provider: str, base_url: str, *, api_key: str, data_dir: str
-) -> Settings:
-    """Settings that make the checks quick: short waits, no backoff."""
-    return Settings(
-        providers=(provider,),
-        provider={provider: {"api_key": api_key, "base_url": base_url}},
-        poll_delay=0.02,
-        timeout=2.0,
-        http_timeout=5.0,
-        retry_backoff=0.0,
-        retry_max_wait=0.0,
-        cancel_patience=3.0,
-        data_dir=data_dir,
-    )
-
-
 async def check_plugin(
     plugin: object,
     fake: FakeControl,
@@ -389,7 +371,7 @@ async def check_plugin(
     plugins = Plugins()
     info = plugins.add(plugin)
     with tempfile.TemporaryDirectory(prefix="smsplug-conformance-") as data_dir:
-        config = conformance_settings(info.name, url, api_key=key, data_dir=data_dir)
+        config = quick_settings(info.name, url, api_key=key, data_dir=data_dir)
         if settings:
             tables = {info.name: {**config.provider[info.name], **settings}}
             config = attrs.evolve(config, provider=tables)
