@@ -13,7 +13,14 @@ ROOT = Path(__file__).parent
 PLUGINS = sorted(
     str(p.parent.relative_to(ROOT)) for p in ROOT.glob("plugins/*/pyproject.toml")
 )
-TEST_DEPS = ["pytest>=8", "pytest-asyncio>=0.24", "vcrpy>=6", "hypothesis>=6.100"]
+TEST_DEPS = [
+    "pytest>=8",
+    "pytest-asyncio>=0.24",
+    "vcrpy>=6",
+    "hypothesis>=6.100",
+    # Renders the plugin template in tests/test_plugin_template.py.
+    "copier>=9",
+]
 
 
 def install_project(session: nox.Session) -> None:
