@@ -1,4 +1,4 @@
-"""Every task of the project: nox -s demo | tests | lint | typecheck."""
+"""Every task of the project: nox -s demo | tests | lint | typecheck | docs | record."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ TEST_DEPS = [
     # Renders the plugin template in tests/test_plugin_template.py.
     "copier>=9",
 ]
+DOCS_DEPS = ["mkdocs>=1.6", "mkdocs-material>=9.5"]
 
 
 def install_project(session: nox.Session) -> None:
@@ -70,6 +71,27 @@ def record(session: nox.Session) -> None:
     provider, *scenarios = args
     package = "fivesim" if provider == "5sim" else provider.replace("-", "_")
     session.run("python", "-m", f"tests.providers.{package}.record", *scenarios)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site from docs/; any warning fails the build.
+
+    The CLI reference is generated from the installed smsplug, so the core
+    is installed too.
+    """
+    session.install("-e", "core", *DOCS_DEPS)
+    site = ROOT / session.create_tmp() / "site"
+    session.run(
+        "mkdocs",
+        "build",
+        "--strict",
+        "--config-file",
+        "docs/mkdocs.yml",
+        "--site-dir",
+        str(site),
+        env={"NO_MKDOCS_2_WARNING": "1"},
+    )
 
 
 @nox.session
