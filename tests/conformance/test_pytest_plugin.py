@@ -1,14 +1,23 @@
-"""smsplug's pytest plugin, as a plugin author's test suite meets it."""
+"""smsplug's pytest plugin, as a plugin author's test suite meets it.
+
+Each small suite runs in a subprocess: an in-process run would unload the
+modules it imported (httpcore among them) when it ends, and leave httpx
+unable to recognise its transport errors in the tests that follow.
+"""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).parents[2]
+
 
 @pytest.fixture(autouse=True)
-def inner_settings(pytester: pytest.Pytester) -> None:
+def inner_settings(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
 
 
@@ -25,7 +34,7 @@ def test_one_line_conformance_passes_a_correct_plugin(
 ) -> None:
     pytester.makepyfile(CONFORMANCE_SUITE.format(bug=None))
 
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
 
     result.assert_outcomes(passed=1)
 
@@ -35,7 +44,7 @@ def test_one_line_conformance_names_the_broken_rules(
 ) -> None:
     pytester.makepyfile(CONFORMANCE_SUITE.format(bug="cancel_does_not_refund"))
 
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
 
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
@@ -57,7 +66,7 @@ def test_conformance_can_be_awaited_in_async_tests(pytester: pytest.Pytester) ->
         """
     )
 
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
 
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*waiting_is_none: poll_code must return None*"])
@@ -86,7 +95,7 @@ def test_server_fixture_serves_an_app_on_loopback_and_stops_it(
         """
     )
 
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
 
     result.assert_outcomes(passed=2)
 
@@ -105,7 +114,7 @@ def test_env_fixture_hides_the_developers_settings(
         """
     )
 
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
 
     result.assert_outcomes(passed=1)
     assert os.environ["SMSPLUG_5SIM_API_KEY"] == "a-real-key-from-the-shell"
