@@ -17,8 +17,8 @@ async def test_the_sample_plugin_without_bugs_conforms(
     assert failures == {}
 
 
-@pytest.mark.parametrize(("bug", "rule"), SEEDED_BUGS.items())
-async def test_each_seeded_bug_breaks_its_rule(
+@pytest.mark.parametrize(("bug", "rule"), [*SEEDED_BUGS.items(), *MORE_BUGS.items()])
+async def test_each_bug_breaks_its_rule(
     reference: ReferenceServer, bug: str, rule: str
 ) -> None:
     failures = await check_plugin(Seeded(bug), reference)
@@ -29,15 +29,6 @@ async def test_each_seeded_bug_breaks_its_rule(
 def test_ten_seeded_bugs_each_break_a_different_rule() -> None:
     assert len(SEEDED_BUGS) == 10
     assert len(set(SEEDED_BUGS.values())) == 10
-
-
-@pytest.mark.parametrize(("bug", "rule"), MORE_BUGS.items())
-async def test_more_bugs_break_their_rules(
-    reference: ReferenceServer, bug: str, rule: str
-) -> None:
-    failures = await check_plugin(Seeded(bug), reference)
-
-    assert rule in failures, failures
 
 
 def test_every_check_is_shown_to_fail() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -93,31 +93,14 @@ class Conformance:
         """
         asyncio.run(self.check(plugin, fake, **options))
 
-    async def check(
-        self,
-        plugin: object,
-        fake: FakeControl,
-        *,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        service: str = "telegram",
-        country: str = "us",
-        settings: Mapping[str, str] | None = None,
-        only: Collection[str] | None = None,
-        skip: Collection[str] = (),
-    ) -> None:
-        """Run :func:`~smsplug.testing.conformance.check_plugin`; fail on any break."""
-        failures = await check_plugin(
-            plugin,
-            fake,
-            base_url=base_url,
-            api_key=api_key,
-            service=service,
-            country=country,
-            settings=settings,
-            only=only,
-            skip=skip,
-        )
+    async def check(self, plugin: object, fake: FakeControl, **options: Any) -> None:
+        """Fail the test with every broken rule, from an ``async def`` test.
+
+        The options are those of :func:`~smsplug.testing.conformance.check_plugin`
+        (``base_url``, ``api_key``, ``service``, ``country``, ``settings``,
+        ``only``, ``skip``).
+        """
+        failures = await check_plugin(plugin, fake, **options)
         if failures:
             lines = [f"  {name}: {rule}" for name, rule in failures.items()]
             pytest.fail(
