@@ -1,4 +1,4 @@
-"""Every task of the project: nox -s demo | tests | lint | typecheck."""
+"""Every task of the project: nox -s demo | tests | lint | typecheck | docs | record."""
 
 from __future__ import annotations
 
@@ -13,7 +13,15 @@ ROOT = Path(__file__).parent
 PLUGINS = sorted(
     str(p.parent.relative_to(ROOT)) for p in ROOT.glob("plugins/*/pyproject.toml")
 )
-TEST_DEPS = ["pytest>=8", "pytest-asyncio>=0.24", "vcrpy>=6", "hypothesis>=6.100"]
+TEST_DEPS = [
+    "pytest>=8",
+    "pytest-asyncio>=0.24",
+    "vcrpy>=6",
+    "hypothesis>=6.100",
+    # Renders the plugin template in tests/test_plugin_template.py.
+    "copier>=9",
+]
+DOCS_DEPS = ["mkdocs>=1.6", "mkdocs-material>=9.5"]
 
 
 def install_project(session: nox.Session) -> None:
@@ -41,19 +49,49 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def record(session: nox.Session) -> None:
-    """Re-record one provider's cassettes: nox -s record -- PROVIDER.
+    """Re-record one provider's cassettes: nox -s record -- PROVIDER [SCENARIO...].
 
-    Each provider's tests/providers/<name>/record.py runs its scenarios
+    Without --live, tests/providers/<name>/record.py runs the scenarios
     against a loopback server (the reference server, or the provider's fake
     of its documented protocol) and writes scrubbed cassettes.
+
+    With --live, the key in SMSPLUG_<NAME>_API_KEY is used against the
+    provider's real service (balance and prices; add --spend to also buy a
+    number and cancel it at once), writing cassettes/<name>/live/*.yaml with
+    keys, tokens, cookies, e-mails, account ids and phone numbers scrubbed.
     """
-    if not session.posargs:
-        session.error("name the provider: nox -s record -- custom")
+    args = list(session.posargs)
+    if not [a for a in args if not a.startswith("--")]:
+        session.error("name the provider: nox -s record -- custom [SCENARIO...]")
     install_project(session)
     session.install(*TEST_DEPS)
-    for provider in session.posargs:
-        package = "fivesim" if provider == "5sim" else provider.replace("-", "_")
-        session.run("python", "-m", f"tests.providers.{package}.record")
+    if "--live" in args:
+        session.run("python", "-m", "smsplug.testing.recording", *args)
+        return
+    provider, *scenarios = args
+    package = "fivesim" if provider == "5sim" else provider.replace("-", "_")
+    session.run("python", "-m", f"tests.providers.{package}.record", *scenarios)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site from docs/; any warning fails the build.
+
+    The CLI reference is generated from the installed smsplug, so the core
+    is installed too.
+    """
+    session.install("-e", "core", *DOCS_DEPS)
+    site = ROOT / session.create_tmp() / "site"
+    session.run(
+        "mkdocs",
+        "build",
+        "--strict",
+        "--config-file",
+        "docs/mkdocs.yml",
+        "--site-dir",
+        str(site),
+        env={"NO_MKDOCS_2_WARNING": "1"},
+    )
 
 
 @nox.session

@@ -6,7 +6,6 @@ third-party plugins: each registers the plugins it uses itself.
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -17,6 +16,9 @@ from smsplug import Client
 from smsplug.plugins import Plugins
 from smsplug.testing import Behaviour, ReferenceServer
 from tests.helpers import KEY, custom_settings
+
+# pytester runs small test suites in-process, to test smsplug's pytest plugin.
+pytest_plugins = ["pytester"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -33,12 +35,12 @@ def pytest_collection_modifyitems(
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    for name in list(os.environ):
-        if name.startswith("SMSPLUG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("SMSPLUG_LOAD_PLUGINS", "")
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+def isolated_env(
+    smsplug_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    # smsplug's own fixture clears SMSPLUG_* and loads no installed plugin;
+    # tests that build Settings without data_dir use the default data
+    # directory, which is kept out of the user's too.
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
 
 

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from smsplug.testing.cassettes import provenance_of, scrub_phone, scrub_text
+from smsplug.testing.cassettes import (
+    find_leaks,
+    provenance_of,
+    scrub_phone,
+    scrub_text,
+)
 
 ROOT = Path(__file__).parents[1] / "cassettes"
 CASSETTES = sorted(ROOT.rglob("*.yaml"))
@@ -26,6 +31,13 @@ def test_cassette_holds_no_credentials(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
 
     assert CREDENTIAL.search(text) is None
+
+
+@pytest.mark.parametrize("path", CASSETTES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_cassette_holds_no_phone_email_token_or_key(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+
+    assert find_leaks(text) == []
 
 
 @pytest.mark.parametrize("path", CASSETTES, ids=lambda p: str(p.relative_to(ROOT)))

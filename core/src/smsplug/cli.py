@@ -749,6 +749,11 @@ def demo(code_delay: float, timeout: float) -> None:
     _run(main)
 
 
+from smsplug._plugins_command import plugins_command  # noqa: E402
+
+cli.add_command(plugins_command)
+
+
 def main() -> None:
     cli(prog_name="smsplug")
 

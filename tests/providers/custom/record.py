@@ -1,6 +1,6 @@
 """Record the custom provider's cassettes from the reference server.
 
-    python -m tests.providers.custom.record
+    python -m tests.providers.custom.record [SCENARIO...]
 
 Runs every scenario against a fresh loopback reference server and writes
 cassettes/custom/<scenario>.yaml, scrubbed. No other host is contacted.
@@ -9,6 +9,7 @@ cassettes/custom/<scenario>.yaml, scrubbed. No other host is contacted.
 from __future__ import annotations
 
 import asyncio
+import sys
 
 import smsplug_custom
 from smsplug import Client
@@ -34,11 +35,15 @@ async def record(scenario: Scenario) -> object:
                 return await scenario.run(client)
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    unknown = set(names) - {s.name for s in SCENARIOS}
+    if unknown:
+        sys.exit(f"no scenario {', '.join(sorted(unknown))}")
     for scenario in SCENARIOS:
-        outcome = asyncio.run(record(scenario))
-        print(f"{scenario.name}: {outcome!r}")
+        if not names or scenario.name in names:
+            outcome = asyncio.run(record(scenario))
+            print(f"{scenario.name}: {outcome!r}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -4,6 +4,10 @@ One cassette holds one scenario: ``cassettes/<provider>/<scenario>.yaml``.
 Its first line is a comment saying where it came from: recorded (against
 which server, when) or written from the provider's documentation.
 
+Recording scrubs keys, tokens, cookies, e-mail addresses, account ids and
+phone numbers before anything is written, and refuses to write a cassette in
+which :func:`find_leaks` still sees one.
+
 Replays run with record mode ``none``: a request the cassette does not hold
 fails the test instead of reaching the network. Requests match on method,
 path, query and body, with credentials left out, so a cassette replays
@@ -16,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -25,11 +29,13 @@ import vcr
 from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serialize import serialize
 
-from smsplug._redact import MASK, redact
+from smsplug._redact import MASK, redact, register_secret
 
 __all__ = [
     "SECRET_FIELDS",
+    "LeakError",
     "cassette_vcr",
+    "find_leaks",
     "provenance_of",
     "recorded_note",
     "scrub_text",
@@ -41,8 +47,35 @@ SECRET_FIELDS = frozenset(
 )
 _SECRET_HEADERS = ("authorization", "cookie", "set-cookie", "x-api-key")
 _PHONE_KEYS = frozenset({"phone", "phonenumber", "phone_number", "number", "tel"})
+#: JSON fields that name the account rather than a number.
+_ACCOUNT_KEYS = frozenset(
+    {
+        "account",
+        "account_id",
+        "accountid",
+        "customer_id",
+        "email",
+        "login",
+        "uid",
+        "user",
+        "user_id",
+        "userid",
+        "username",
+    }
+)
 _ACCESS_NUMBER = re.compile(r"\b(ACCESS_NUMBER:[^:\s]+:)(\+?\d{6,15})")
 _PROVENANCE = re.compile(r"^#\s*(.*)$")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_SCRUBBED_EMAIL = "user@example.invalid"
+# Three base64url parts, the first two starting like a JSON object: a JWT.
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+")
+# A phone number in free text: a "+" and 10 to 15 digits.
+_PHONE_IN_TEXT = re.compile(r"(?<![\w+])\+\d{10,15}\b")
+# What a credential looks like once it should have been masked.
+_CREDENTIAL_LEFT = re.compile(
+    r"(?i)(api_?key|apikey|token|authorization|bearer|cookie)[^A-Za-z0-9]{1,4}"
+    r"(?!REDACTED)[A-Za-z0-9._\-]{16,}"
+)
 
 
 def scrub_phone(phone: str) -> str:
@@ -55,9 +88,11 @@ def scrub_phone(phone: str) -> str:
 
 
 def scrub_text(text: str) -> str:
-    """Mask credentials and phone numbers in a reply or request body."""
-    text = redact(text)
+    """Mask credentials, e-mails, account ids and phone numbers in a body."""
+    text = _JWT.sub(MASK, redact(text))
+    text = _EMAIL.sub(_SCRUBBED_EMAIL, text)
     text = _ACCESS_NUMBER.sub(lambda m: m.group(1) + scrub_phone(m.group(2)), text)
+    text = _PHONE_IN_TEXT.sub(lambda m: scrub_phone(m.group(0)), text)
     stripped = text.strip()
     if stripped[:1] in ("{", "["):
         try:
@@ -70,19 +105,60 @@ def scrub_text(text: str) -> str:
 
 def _scrub_json(value: Any) -> Any:
     if isinstance(value, dict):
-        return {
-            key: (
-                scrub_phone(item)
-                if isinstance(item, str) and key.lower() in _PHONE_KEYS
-                else _scrub_json(item)
-            )
-            for key, item in value.items()
-        }
+        return {key: _scrub_field(key, item) for key, item in value.items()}
     if isinstance(value, list):
         return [_scrub_json(item) for item in value]
     if isinstance(value, str):
         return redact(value)
     return value
+
+
+def _scrub_field(key: str, value: Any) -> Any:
+    name = key.lower()
+    if name in _PHONE_KEYS and isinstance(value, str):
+        return scrub_phone(value)
+    if name in _ACCOUNT_KEYS and isinstance(value, (str, int)):
+        return 0 if isinstance(value, int) else MASK
+    if name in SECRET_FIELDS and isinstance(value, str):
+        return MASK
+    return _scrub_json(value)
+
+
+def _scrub_request(request: Any) -> Any:
+    # Credentials outside the named fields: in the path, or in a JSON body.
+    request.uri = redact(request.uri)
+    body = request.body
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    if isinstance(body, str) and body:
+        request.body = scrub_text(body).encode("utf-8")
+    return request
+
+
+class LeakError(Exception):
+    """A cassette about to be written still holds something secret."""
+
+
+def find_leaks(text: str, *, secrets: Collection[str] = ()) -> list[str]:
+    """What in ``text`` looks like a secret; an empty list when it is clean.
+
+    Finds ``secrets`` (the real key used to record), unmasked credentials,
+    JWTs, e-mail addresses and phone numbers that were not scrubbed (a
+    scrubbed one keeps only its first and last three digits).
+    """
+    leaks = [f"the secret {s[:3]}…" for s in secrets if s and s in text]
+    leaks += [f"a credential: {m.group(1)}" for m in _CREDENTIAL_LEFT.finditer(text)]
+    leaks += ["a JWT" for _ in _JWT.finditer(text)]
+    leaks += [
+        f"an e-mail address at {m.group(0).split('@')[1]}"
+        for m in _EMAIL.finditer(text)
+        if m.group(0) != _SCRUBBED_EMAIL
+    ]
+    for match in _PHONE_IN_TEXT.finditer(text):
+        digits = match.group(0)[1:]
+        if digits[1:-3].strip("0"):
+            leaks.append(f"a phone number ending in {digits[-3:]}")
+    return leaks
 
 
 def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
@@ -117,6 +193,8 @@ def _body_fields(request: Any) -> Any:
         body = body.decode("utf-8", "replace")
     if not body:
         return None
+    # Compare what recording keeps: a recorded body was scrubbed.
+    body = scrub_text(body)
     try:
         data = json.loads(body)
     except ValueError:
@@ -149,38 +227,53 @@ def provenance_of(path: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def _persister(note: str | None) -> type[FilesystemPersister]:
+def _persister(note: str | None, secrets: Collection[str]) -> type[FilesystemPersister]:
     class Persister(FilesystemPersister):  # type: ignore[misc]
         @staticmethod
         def save_cassette(
             cassette_path: str | Path, cassette_dict: Mapping[str, Any], serializer: Any
         ) -> None:
             path = Path(cassette_path)
-            path.parent.mkdir(parents=True, exist_ok=True)
             header = f"# {note}\n" if note else ""
-            path.write_text(
-                header + serialize(cassette_dict, serializer), encoding="utf-8"
-            )
+            text = header + serialize(cassette_dict, serializer)
+            leaks = find_leaks(text, secrets=secrets)
+            if leaks:
+                raise LeakError(
+                    f"not writing {path.name}: it would hold {', '.join(leaks)}"
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
 
     return Persister
 
 
-def cassette_vcr(*, record_mode: str = "none", note: str | None = None) -> vcr.VCR:
+def cassette_vcr(
+    *,
+    record_mode: str = "none",
+    note: str | None = None,
+    secrets: Collection[str] = (),
+) -> vcr.VCR:
     """A VCR that scrubs what it records and replays without the network.
 
     ``note`` becomes the cassette's first-line comment when recording.
+    ``secrets`` (the key used to record) are masked wherever they appear, and
+    a cassette that would still hold one, or anything else
+    :func:`find_leaks` finds, is not written: :class:`LeakError` is raised.
     """
+    for secret in secrets:
+        register_secret(secret)
     recorder = vcr.VCR(
         record_mode=record_mode,
         match_on=["method", "smsplug_path", "smsplug_query", "smsplug_body"],
         filter_headers=[(name, MASK) for name in _SECRET_HEADERS],
         filter_query_parameters=[(name, MASK) for name in sorted(SECRET_FIELDS)],
         filter_post_data_parameters=[(name, MASK) for name in sorted(SECRET_FIELDS)],
+        before_record_request=_scrub_request,
         before_record_response=_scrub_response,
         decode_compressed_response=True,
     )
     recorder.register_matcher("smsplug_path", _path_matcher)
     recorder.register_matcher("smsplug_query", _query_matcher)
     recorder.register_matcher("smsplug_body", _body_matcher)
-    recorder.register_persister(_persister(note))
+    recorder.register_persister(_persister(note, tuple(secrets)))
     return recorder

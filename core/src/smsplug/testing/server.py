@@ -165,6 +165,9 @@ def _handler_for(server: LoopbackServer) -> type[http.server.BaseHTTPRequestHand
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "smsplug-fake"
+        # Headers and body go out in two writes; without this, Nagle's
+        # algorithm holds the body back for a delayed ACK (~40 ms a reply).
+        disable_nagle_algorithm = True
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
