@@ -175,7 +175,6 @@ def cassette_vcr(*, record_mode: str = "none", note: str | None = None) -> vcr.V
         filter_post_data_parameters=[(name, MASK) for name in sorted(SECRET_FIELDS)],
         before_record_response=_scrub_response,
         decode_compressed_response=True,
-        allow_playback_repeats=False,
     )
     recorder.register_matcher("smsplug_path", _path_matcher)
     recorder.register_matcher("smsplug_query", _query_matcher)
