@@ -10,7 +10,7 @@ limits, 5xx pages, purchases whose reply is lost or garbled, and errors
 sent as text, as JSON or with a 4xx status. :meth:`ActivateServer.script`
 queues any literal reply for the next matching request::
 
-    with ActivateServer(HEROSMS, key="secret") as server:
+    with ActivateServer(smsplug_herosms.DIALECT, key="secret") as server:
         server.script("getStatus", "STATUS_WAIT_RETRY:111111")
         ...  # point the plugin's base_url at server.base_url
 
@@ -129,7 +129,7 @@ class _Token(Exception):
         self.token = token
 
 
-_Scripted = Reply | str | Callable[[], Reply]
+_Scripted = Reply | str
 
 
 class ActivateServer:
@@ -196,8 +196,7 @@ class ActivateServer:
     def script(self, actions: str | Iterable[str] | None, *replies: _Scripted) -> None:
         """Answer the next requests for ``actions`` (None: any) with ``replies``.
 
-        A string is sent as a 200 text reply, a :class:`Reply` as it is, and a
-        callable is called for the reply when its turn comes.
+        A string is sent as a 200 text reply, a :class:`Reply` as it is.
         """
         match = (
             None
@@ -220,15 +219,7 @@ class ActivateServer:
     # -- the conformance suite's controls ----------------------------------------
 
     def error_kinds(self) -> frozenset[str]:
-        return frozenset(
-            {
-                "invalid_key",
-                "no_balance",
-                "no_numbers",
-                "banned",
-                "country_not_supported",
-            }
-        )
+        return frozenset({"invalid_key", "banned", *_PURCHASE_FAILURES})
 
     def fail_next(self, kind: str) -> None:
         """Answer the next request that can fail so with the reply for ``kind``.
@@ -237,7 +228,7 @@ class ActivateServer:
         action; the others the next purchase.
         """
         if kind == "garbage":
-            self.script(None, page(200, "Bad Gateway"))
+            self.script(None, page(200, "This site has moved"))
         elif kind == "invalid_key":
             self.script(None, self.error_reply("BAD_KEY"))
         elif kind == "banned":
@@ -285,9 +276,7 @@ class ActivateServer:
                 return page(503, "Service Unavailable")
             scripted = self._scripted(action)
         if scripted is not None:
-            if callable(scripted):
-                return scripted()
-            return scripted if isinstance(scripted, Reply) else Reply(scripted)
+            return scripted if isinstance(scripted, Reply) else _text(scripted)
         try:
             with self._lock:
                 reply = self._route(action, params)
@@ -332,7 +321,7 @@ class ActivateServer:
         handler = handlers.get(action)
         if handler is None:
             raise _Token("BAD_ACTION")
-        return handler({**params, "action": action})
+        return handler(params)
 
     def _balance(self, params: Mapping[str, str]) -> Reply:
         return _text(f"ACCESS_BALANCE:{self.balance.quantize(Decimal('0.01'))}")
