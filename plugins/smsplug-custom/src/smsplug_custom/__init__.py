@@ -4,7 +4,10 @@ It speaks one of two protocols, chosen with ``SMSPLUG_CUSTOM_PROTOCOL``:
 
 - ``smsplug-v1`` (default): smsplug's own small JSON API, see
   docs/custom-provider.md; ``smsplug serve-reference`` runs a server for it.
-- ``activate``: any sms-activate compatible ``handler_api.php`` endpoint.
+- ``activate``: any sms-activate compatible ``handler_api.php`` endpoint,
+  spoken by :mod:`smsplug.protocols.activate` in its plainest dialect (the
+  original actions only, SMS-Activate's id tables); set ``base_url`` to the
+  whole handler URL.
 """
 
 from __future__ import annotations
@@ -13,12 +16,17 @@ from typing import Any
 
 from smsplug import hookimpl
 from smsplug.models import Balance, Code, Money, Number, Price, ProviderInfo, Setting
+from smsplug.protocols.activate import ActivateAPI, Dialect
 from smsplug.provider import Provider
 from smsplug_custom import v1
 
-__all__ = ["PROTOCOLS"]
+__all__ = ["ACTIVATE", "PROTOCOLS"]
 
 PROTOCOLS = ("smsplug-v1", "activate")
+#: The custom provider's ``activate`` protocol: no newer actions assumed.
+ACTIVATE = ActivateAPI(
+    Dialect(name="custom", title="sms-activate compatible service", base_url="")
+)
 
 
 @hookimpl
@@ -36,6 +44,7 @@ def provider_info() -> ProviderInfo:
                 choices=PROTOCOLS,
             ),
             Setting("currency", "the currency the service prices in", default="USD"),
+            *(s for s in ACTIVATE.settings() if s.name != "currency"),
         ),
         capabilities=frozenset({"price_list", "finish"}),
     )
@@ -43,9 +52,7 @@ def provider_info() -> ProviderInfo:
 
 def _protocol(provider: Provider) -> Any:
     if provider.setting("protocol") == "activate":
-        from smsplug.protocols import activate
-
-        return activate.plain(provider)
+        return ACTIVATE
     return v1
 
 

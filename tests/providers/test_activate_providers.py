@@ -1,0 +1,40 @@
+"""The three sms-activate providers install as plugins and list themselves."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from smsplug.cli import cli
+from smsplug.plugins import PROVIDER_HOOKS, Plugins
+
+NAMES = ("grizzlysms", "herosms", "smsbower")
+
+
+def test_smsplug_providers_lists_the_three() -> None:
+    env = {"SMSPLUG_LOAD_PLUGINS": ",".join(NAMES), "SMSPLUG_HEROSMS_API_KEY": "k" * 16}
+
+    result = CliRunner().invoke(cli, ["providers", "--json"], env=env)
+
+    assert result.exit_code == 0, result.output
+    rows = {row["name"]: row for row in json.loads(result.stdout)["providers"]}
+    assert sorted(rows) == list(NAMES)
+    assert [rows[name]["distribution"] for name in NAMES] == [
+        f"smsplug-{name}" for name in NAMES
+    ]
+    assert [rows[name]["configured"] for name in NAMES] == [False, True, False]
+    assert {row["currency"] for row in rows.values()} == {"USD"}
+
+
+def test_each_plugin_offers_every_hook_and_its_settings() -> None:
+    plugins = Plugins.discover(env={"SMSPLUG_LOAD_PLUGINS": ",".join(NAMES)})
+
+    assert plugins.failures == []
+    for name in NAMES:
+        loaded = plugins.providers[name]
+        settings = [s.name for s in loaded.info.settings]
+        assert loaded.hooks == list(PROVIDER_HOOKS)
+        assert settings[:2] == ["currency", "cancel_retry"]
+        assert loaded.info.base_url.endswith("/stubs/handler_api.php")
+        assert loaded.info.base_url.startswith("https://")
