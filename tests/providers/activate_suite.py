@@ -605,7 +605,18 @@ async def conformance(case: Case) -> dict[str, str]:
         settings = case.client_settings(fake.base_url)
         async with Client(settings, plugins=case.plugins()) as sms:
             harness = Harness(sms, case.name, "telegram", "us", fake)
-            return await run_checks(harness)
+            # A dialect that lists open numbers asks for that list before a
+            # purchase, so a single garbled reply lands there, not on the
+            # purchase; garbled purchase replies are pinned in test_wire.py
+            # and tests/reliability for these providers instead.
+            lists = case.plugins().providers[case.name].plugin
+            skip = ("only_sms_errors_escape",) if _lists_open_numbers(lists) else ()
+            return await run_checks(harness, skip=skip)
+
+
+def _lists_open_numbers(plugin: object) -> bool:
+    api = getattr(plugin, "API", None)
+    return bool(api is not None and api.dialect.active_activations)
 
 
 def run_cli(case: Case, fake: ActivateServer, *args: str) -> Result:

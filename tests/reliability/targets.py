@@ -16,17 +16,24 @@ import attrs
 
 import smsplug_custom
 import smsplug_fivesim
+import smsplug_grizzlysms
+import smsplug_herosms
 import smsplug_onlinesim
+import smsplug_smsbower
 import smsplug_smsman
 import smsplug_smspool
 from smsplug import Client, Settings
 from smsplug.plugins import Plugins
 from smsplug.testing import Behaviour, ReferenceServer
+from smsplug.testing.activate import Behaviour as ActivateBehaviour
 from smsplug.testing.server import LoopbackServer
 from smsplug_fivesim.fake import Behaviour as FiveSimBehaviour
 from smsplug_fivesim.fake import FiveSimFake
+from smsplug_grizzlysms.fake import FakeGrizzlySMS
+from smsplug_herosms.fake import FakeHeroSMS
 from smsplug_onlinesim.fake import Behaviour as OnlineSimBehaviour
 from smsplug_onlinesim.fake import OnlineSimFake
+from smsplug_smsbower.fake import FakeSMSBower
 from smsplug_smsman.fake import FakeBehaviour as SmsManBehaviour
 from smsplug_smsman.fake import SmsManFake
 from smsplug_smspool.fake import Behaviour as SmspoolBehaviour
@@ -94,13 +101,39 @@ TARGETS = [
         "telegram",
         "ru",
     ),
+    Target(
+        "herosms",
+        smsplug_herosms,
+        lambda: FakeHeroSMS(behaviour=ActivateBehaviour(no_code=True)),
+        "telegram",
+        "us",
+    ),
+    Target(
+        "smsbower",
+        smsplug_smsbower,
+        lambda: FakeSMSBower(behaviour=ActivateBehaviour(no_code=True)),
+        "telegram",
+        "us",
+    ),
+    Target(
+        "grizzlysms",
+        smsplug_grizzlysms,
+        lambda: FakeGrizzlySMS(behaviour=ActivateBehaviour(no_code=True)),
+        "telegram",
+        "us",
+    ),
 ]
+
+
+def base_url(fake: Any) -> str:
+    """What the plugin's base_url setting takes for this fake."""
+    return str(getattr(fake, "base_url", None) or fake.url)
 
 
 def settings_for(target: Target, fake: Any, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "providers": (target.name,),
-        "provider": {target.name: {"api_key": fake.key, "base_url": fake.url}},
+        "provider": {target.name: {"api_key": fake.key, "base_url": base_url(fake)}},
         "rates": RATES,
         "poll_delay": 0.02,
         "timeout": 5.0,

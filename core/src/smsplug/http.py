@@ -222,8 +222,6 @@ async def _read_capped(response: httpx.Response, provider: str) -> bytes:
     chunks: list[bytes] = []
     size = 0
     async for chunk in response.aiter_bytes():
-        if isinstance(chunk, str):  # replayed cassettes may hand back text
-            chunk = chunk.encode("utf-8")
         size += len(chunk)
         if size > MAX_BODY:
             raise InvalidResponse(

@@ -480,6 +480,21 @@ def parse_number(answer: Answer) -> Bought:
     raise Malformed("expected ACCESS_NUMBER:<id>:<phone> or an activation object")
 
 
+def _sold_id(answer: Answer) -> str | None:
+    """The activation id of a purchase reply whose other fields are garbled."""
+    value: object
+    if answer.token == "ACCESS_NUMBER":
+        value = (answer.value or "").partition(":")[0]
+    elif isinstance(answer.data, dict):
+        value = answer.data.get("activationId")
+    else:
+        return None
+    try:
+        return _id(value)
+    except Malformed:
+        return None
+
+
 def parse_status(answer: Answer) -> tuple[str, Code | None]:
     """getStatus: ``("waiting", None)``, ``("code", Code)`` or ``("cancelled", None)``.
 
@@ -1062,6 +1077,15 @@ class ActivateAPI:
             return parse_number(answer)
         except Malformed:
             pass
+        sold_id = _sold_id(answer)
+        if sold_id is not None:
+            # The id is readable, so the number was sold: the client cancels it.
+            raise InvalidResponse(
+                "the number was sold but its details could not be read",
+                provider=provider.name,
+                raw=answer.raw,
+                number=Number(provider=provider.name, id=sold_id, phone=""),
+            )
         try:
             self._check(provider, answer)
         except SmsError as doubt:

@@ -34,3 +34,4 @@ get_number = API.get_number
 poll_code = API.poll_code
 cancel = API.cancel
 finish = API.finish
+active_numbers = API.active_numbers
