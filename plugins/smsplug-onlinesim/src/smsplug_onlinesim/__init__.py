@@ -7,8 +7,7 @@ on a number whose code was wrong (``setOperationRevise``).
 from __future__ import annotations
 
 from smsplug import hookimpl
-from smsplug.models import Balance, Code, Money, Number, Price, ProviderInfo, Setting
-from smsplug.provider import Provider
+from smsplug.models import ProviderInfo, Setting
 from smsplug_onlinesim import wire
 
 __all__ = ["request_next_code"]
@@ -44,33 +43,10 @@ def provider_info() -> ProviderInfo:
     )
 
 
-@hookimpl
-async def get_balance(provider: Provider) -> Balance:
-    return await wire.get_balance(provider)
-
-
-@hookimpl
-async def price_list(provider: Provider, service: str, country: str) -> list[Price]:
-    return await wire.price_list(provider, service, country)
-
-
-@hookimpl
-async def get_number(
-    provider: Provider, service: str, country: str, max_price: Money | None
-) -> Number:
-    return await wire.get_number(provider, service, country, max_price)
-
-
-@hookimpl
-async def poll_code(provider: Provider, number: Number) -> Code | None:
-    return await wire.poll_code(provider, number)
-
-
-@hookimpl
-async def cancel(provider: Provider, number: Number) -> None:
-    await wire.cancel(provider, number)
-
-
-@hookimpl
-async def finish(provider: Provider, number: Number) -> None:
-    await wire.finish(provider, number)
+# The hooks are the wire module's functions, marked for pluggy.
+get_balance = hookimpl(wire.get_balance)
+price_list = hookimpl(wire.price_list)
+get_number = hookimpl(wire.get_number)
+poll_code = hookimpl(wire.poll_code)
+cancel = hookimpl(wire.cancel)
+finish = hookimpl(wire.finish)
