@@ -101,3 +101,22 @@ def test_provider_pages_join_the_navigation_by_themselves(tmp_path: Path) -> Non
     assert (
         hooks.providers_list(tmp_path) == "- [5sim](5sim.md)\n- [HeroSMS](herosms.md)"
     )
+
+
+LINK = re.compile(r"\]\((?!https?://|mailto:|#)([^)#\s]+)")
+
+
+@pytest.mark.parametrize(
+    "page", sorted(DOCS.rglob("*.md")), ids=lambda p: str(p.relative_to(DOCS))
+)
+def test_relative_links_stay_inside_the_docs(page: Path) -> None:
+    targets = LINK.findall(page.read_text(encoding="utf-8"))
+
+    broken = [
+        t
+        for t in targets
+        if not (page.parent / t).resolve().is_relative_to(DOCS.resolve())
+        or not (page.parent / t).resolve().exists()
+    ]
+
+    assert broken == []
