@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 from click.testing import CliRunner
 
+from smsplug import catalog
 from smsplug.cli import cli
 from smsplug.plugins import PROVIDER_HOOKS, Plugins
+from smsplug.protocols import activate
 
 NAMES = ("grizzlysms", "herosms", "smsbower")
 
@@ -40,3 +43,22 @@ def test_each_plugin_offers_every_hook_and_its_settings() -> None:
         assert settings[:2] == ["currency", "cancel_retry"]
         assert loaded.info.base_url.endswith("/stubs/handler_api.php")
         assert loaded.info.base_url.startswith("https://")
+
+
+def test_every_catalog_service_but_zoom_has_an_activate_code() -> None:
+    # Limitation: no sms-activate source names a code for Zoom; it can be
+    # bought with the provider's raw code.
+    missing = sorted(set(catalog.SERVICES) - set(activate.SERVICES))
+
+    assert missing == ["zoom"]
+
+
+def test_mapped_ids_are_well_formed() -> None:
+    iso_codes = set(catalog.countries())
+
+    assert all(
+        re.fullmatch(r"[a-z0-9]{2,4}", code) for code in activate.SERVICES.values()
+    )
+    assert all(re.fullmatch(r"\d{1,3}", cid) for cid in activate.COUNTRIES.values())
+    assert set(activate.COUNTRIES) <= iso_codes
+    assert len(set(activate.COUNTRIES.values())) == len(activate.COUNTRIES)

@@ -59,6 +59,7 @@ SERVICES: Mapping[str, str] = {
     "whatsapp": "WhatsApp",
     "vkcom": "VK",
     "google": "Google",
+    "amazon": "Amazon",
     "other": "Other",
 }
 _PREFIXES: Mapping[int, str] = {77: "7"}

@@ -50,6 +50,7 @@ APPLICATIONS: Mapping[str, tuple[str, str]] = {
     "40": ("Facebook", "fb"),
     "41": ("Instagram", "ig"),
     "122": ("Google, Gmail, Youtube", "go"),
+    "176": ("Amazon", "am"),
 }
 
 _ENDED = frozenset({"rejected", "expired", "used"})
