@@ -320,3 +320,13 @@ def test_strategy_can_be_chosen_per_call(reference: ReferenceServer) -> None:
 
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["provider"] == "custom"
+
+
+@pytest.mark.usefixtures("env")
+def test_again_needs_a_provider_that_resends() -> None:
+    result = run("again", "1001", "--provider", "custom", "--json")
+
+    assert result.exit_code == 2
+    assert json.loads(result.output)["error"]["message"] == (
+        "custom has no request another code call"
+    )

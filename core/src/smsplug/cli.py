@@ -591,6 +591,44 @@ def finish(number_id: str, provider: str | None) -> None:
     _close(number_id, provider, "finished")
 
 
+@cli.command()
+@click.argument("number_id", metavar="ID")
+@_provider_one
+@_json_option
+def again(number_id: str, provider: str | None) -> None:
+    """Ask for one more SMS on number ID (a second code); then use 'code ID'."""
+
+    async def main() -> int:
+        async with _client() as client:
+            number = await client.request_another_code(
+                _known_number(client, number_id, provider)
+            )
+        _out(
+            f"asked for another code on {number.id}; "
+            f"check with: smsplug code {number.id}",
+            {"id": number.id, "provider": number.provider},
+        )
+        return 0
+
+    _run(main)
+
+
+@cli.command()
+@click.argument("number_id", metavar="ID")
+@_provider_one
+@_json_option
+def report(number_id: str, provider: str | None) -> None:
+    """Report number ID as bad (already used on the service) and end it."""
+
+    async def main() -> int:
+        async with _client() as client:
+            await client.report(_known_number(client, number_id, provider))
+        _out(f"reported {number_id}", {"id": number_id, "status": "reported"})
+        return 0
+
+    _run(main)
+
+
 def _close(number_id: str, provider: str | None, outcome: str) -> None:
     async def main() -> int:
         async with _client() as client:

@@ -496,6 +496,33 @@ class Client:
             return f"several active numbers could be this purchase ({ids}); check them"
         return candidates[0]
 
+    async def request_another_code(self, number: Number) -> Number:
+        """Ask for one more SMS on ``number``; poll the number returned.
+
+        Raises ``config`` when the provider has no such call.
+        """
+        hooks = self.plugins.hooks(number.provider)
+        self._require(number.provider, "request_another_code")
+        result = await hooks.request_another_code(
+            provider=self.provider(number.provider), number=number
+        )
+        log.info("asked %s for another code on %s", number.provider, number.id)
+        return _expect(result, Number, number.provider, "request_another_code")
+
+    async def report(self, number: Number) -> None:
+        """Report ``number`` as bad (already used on the service) and end it."""
+        self._require(number.provider, "report_number")
+        await self.plugins.hooks(number.provider).report_number(
+            provider=self.provider(number.provider), number=number
+        )
+        self.ledger.closed(number, CANCELLED)
+        log.info("reported number %s on %s", number.id, number.provider)
+
+    def _require(self, provider: str, hook: str) -> None:
+        self._check_installed(provider)
+        if hook not in self.plugins.providers[provider].hooks:
+            raise ConfigError(f"{provider} has no {hook.replace('_', ' ')} call")
+
     def activation(
         self,
         service: str,

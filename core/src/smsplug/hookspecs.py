@@ -113,3 +113,25 @@ def active_numbers(provider: Provider) -> MaybeAwaitable[list[Number] | None]:
     to settle a purchase whose outcome was lost (a timeout, a crash) instead
     of guessing; without it such purchases are reported for a manual check.
     """
+
+
+@hookspec(firstresult=True)
+def request_another_code(  # type: ignore[empty-body]
+    provider: Provider, number: Number
+) -> MaybeAwaitable[Number]:
+    """Ask the provider to send one more SMS to ``number``; returns what to poll.
+
+    Optional. For a second code on a number that already received one (a
+    resent code, a second verification step). The returned number may carry
+    a new id or new ``extra`` values; polling it yields only the new code.
+    Raises ``no_sms_received`` when the provider will not resend.
+    """
+
+
+@hookspec(firstresult=True)
+def report_number(provider: Provider, number: Number) -> MaybeAwaitable[None]:
+    """Report ``number`` as bad (already used on the service) and end it.
+
+    Optional. Where the provider has a "ban" or "bad number" call, it usually
+    refunds the number and stops selling it to others.
+    """

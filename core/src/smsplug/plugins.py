@@ -46,6 +46,8 @@ PROVIDER_HOOKS = (
     "cancel",
     "finish",
     "active_numbers",
+    "request_another_code",
+    "report_number",
 )
 
 log = logging.getLogger("smsplug.plugins")
@@ -187,6 +189,8 @@ class ProviderHooks:
     cancel: Callable[..., Awaitable[Any]]
     finish: Callable[..., Awaitable[Any]]
     active_numbers: Callable[..., Awaitable[Any]]
+    request_another_code: Callable[..., Awaitable[Any]]
+    report_number: Callable[..., Awaitable[Any]]
 
 
 def _allowed(env: dict[str, str] | os._Environ[str]) -> set[str] | None:
@@ -221,6 +225,8 @@ class _CoreWrappers:
     cancel = staticmethod(_observed("cancel"))
     finish = staticmethod(_observed("finish"))
     active_numbers = staticmethod(_observed("active_numbers"))
+    request_another_code = staticmethod(_observed("request_another_code"))
+    report_number = staticmethod(_observed("report_number"))
 
 
 async def _reraise(exc: BaseException) -> Any:

@@ -177,3 +177,17 @@ def test_ban_command_reports_an_unknown_number(fake: FiveSimFake) -> None:
 
     assert result.exit_code == 1
     assert json.loads(result.output)["error"]["kind"] == "not_found"
+
+
+def test_report_bans_the_number_through_the_core_cli(
+    fake: FiveSimFake, tmp_path: Path
+) -> None:
+    data = {"SMSPLUG_DATA_DIR": str(tmp_path)}
+    buy = ["number", "--service", "telegram", "--country", "gb", "--json"]
+    bought = json.loads(run(fake, buy, **data).output)
+
+    result = run(fake, ["report", bought["id"], "--json"], **data)
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"id": bought["id"], "status": "reported"}
+    assert fake.orders[bought["id"]].status == "BANNED"

@@ -198,9 +198,7 @@ async def second_code(client: Client, control: Control) -> Any:
     control.deliver(number.id, "52917")
     first = await client.poll(number)
 
-    number = await smsplug_onlinesim.request_next_code(
-        client.provider("onlinesim"), number
-    )
+    number = await client.request_another_code(number)
     waiting = await client.poll(number)
     control.deliver(number.id, "80364")
     second = await client.poll(number)

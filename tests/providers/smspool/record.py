@@ -92,7 +92,7 @@ async def code_after_waiting(client: Client) -> Any:
 async def second_code(client: Client) -> Any:
     async with client.activation(SERVICE, COUNTRY) as activation:
         first = await activation.wait_code()
-        again = await smsplug_smspool.request_another_code(client, activation.number)
+        again = await client.request_another_code(activation.number)
         for _ in range(100):
             second = await client.poll(again)
             if second is not None:
@@ -146,13 +146,13 @@ async def resend_refused(client: Client) -> Any:
     async with client.activation(SERVICE, COUNTRY) as activation:
         await activation.wait_code()
         number = activation.number
-        return await failure(smsplug_smspool.request_another_code(client, number))
+        return await failure(client.request_another_code(number))
 
 
 async def resend_before_code(client: Client) -> Any:
     number = await client.buy(SERVICE, COUNTRY)
     try:
-        return await failure(smsplug_smspool.request_another_code(client, number))
+        return await failure(client.request_another_code(number))
     finally:
         await client.cancel(number)
 

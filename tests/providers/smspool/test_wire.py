@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from smsplug import Client, Code, Money, Number, errors
 from smsplug.testing.server import LoopbackServer, Reply, Request
-from smsplug_smspool import ids, request_another_code, wire
+from smsplug_smspool import ids, wire
 from smsplug_smspool.fake import SmspoolFake
 from tests.providers.smspool.record import plugins
 from tests.providers.smspool.record import settings as smspool_settings
@@ -602,7 +602,7 @@ async def test_another_code_arrives_on_the_same_number(
         "111111", "Your verification code is 111111"
     )
 
-    again = await request_another_code(client, number)
+    again = await client.request_another_code(number)
     waiting = await client.poll(again)
     fake.deliver(again.id, "222222")
     second = await client.poll(again)
@@ -612,11 +612,11 @@ async def test_another_code_arrives_on_the_same_number(
     assert again.id == number.id
 
 
-async def test_another_code_only_for_smspool_numbers(client: Client) -> None:
+async def test_another_code_needs_an_installed_provider(client: Client) -> None:
     other = Number(provider="custom", id="1", phone="+15550001001")
 
-    with pytest.raises(ValueError, match="not an SMSPool number"):
-        await request_another_code(client, other)
+    with pytest.raises(errors.ConfigError, match="not installed"):
+        await client.request_another_code(other)
 
 
 async def test_pending_order_refused_for_no_documented_reason_is_retried() -> None:

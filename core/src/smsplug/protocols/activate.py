@@ -916,6 +916,20 @@ class ActivateAPI:
             return
         raise InvalidResponse(provider=provider.name, raw=answer.raw)
 
+    @hookimpl
+    async def request_another_code(self, provider: Provider, number: Number) -> Number:
+        """Ask for one more SMS on the number (setStatus 3).
+
+        Until the new code arrives the status says STATUS_WAIT_RETRY with the
+        old code, which polling treats as waiting.
+        """
+        answer = await self._call(
+            provider, "setStatus", {"id": number.id, "status": "3"}
+        )
+        if (answer.token or "").startswith("ACCESS_RETRY_GET"):
+            return number
+        raise InvalidResponse(provider=provider.name, raw=answer.raw)
+
     # -- more of the protocol ------------------------------------------------------
 
     @hookimpl

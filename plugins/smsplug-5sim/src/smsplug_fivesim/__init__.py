@@ -10,6 +10,7 @@ from __future__ import annotations
 from smsplug import hookimpl
 from smsplug.client import Client
 from smsplug.models import Number, ProviderInfo, Setting
+from smsplug.provider import Provider
 from smsplug_fivesim import wire
 
 __all__ = ["NAME", "ban"]
@@ -49,6 +50,12 @@ get_number = hookimpl(wire.get_number)
 poll_code = hookimpl(wire.check)
 cancel = hookimpl(wire.cancel)
 finish = hookimpl(wire.finish)
+
+
+@hookimpl
+async def report_number(provider: Provider, number: Number) -> None:
+    """5sim's "ban": the number was already used on the service."""
+    await wire.ban(provider, number.id)
 
 
 async def ban(client: Client, number: Number | str) -> str:

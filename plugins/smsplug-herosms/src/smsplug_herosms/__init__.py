@@ -34,4 +34,5 @@ get_number = API.get_number
 poll_code = API.poll_code
 cancel = API.cancel
 finish = API.finish
+request_another_code = API.request_another_code
 active_numbers = API.active_numbers

@@ -1,7 +1,7 @@
 """The ``onlinesim`` provider: OnlineSim's native API (onlinesim.io).
 
-Beyond the hooks, :func:`request_next_code` asks OnlineSim for another SMS
-on a number whose code was wrong (``setOperationRevise``).
+``request_another_code`` asks OnlineSim for another SMS on a number whose
+code was wrong (``setOperationRevise``).
 """
 
 from __future__ import annotations
@@ -9,12 +9,6 @@ from __future__ import annotations
 from smsplug import hookimpl
 from smsplug.models import ProviderInfo, Setting
 from smsplug_onlinesim import wire
-
-__all__ = ["request_next_code"]
-
-# Limitation: the plugin contract has no hook for asking another code, so
-# only Python callers can reach this; the CLI has no command for it.
-request_next_code = wire.request_next_code
 
 
 @hookimpl
@@ -50,3 +44,4 @@ get_number = hookimpl(wire.get_number)
 poll_code = hookimpl(wire.poll_code)
 cancel = hookimpl(wire.cancel)
 finish = hookimpl(wire.finish)
+request_another_code = hookimpl(wire.request_next_code)

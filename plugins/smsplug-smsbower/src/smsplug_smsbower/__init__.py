@@ -32,3 +32,4 @@ get_number = API.get_number
 poll_code = API.poll_code
 cancel = API.cancel
 finish = API.finish
+request_another_code = API.request_another_code

@@ -8,7 +8,8 @@ says USD or EUR. Two SMS-Man calls outside the core's flow live in
 from __future__ import annotations
 
 from smsplug import hookimpl
-from smsplug.models import ProviderInfo, Setting
+from smsplug.models import Number, ProviderInfo, Setting
+from smsplug.provider import Provider
 from smsplug_smsman import wire
 
 __all__ = ["CURRENCIES"]
@@ -44,3 +45,10 @@ get_number = hookimpl(wire.get_number)
 poll_code = hookimpl(wire.poll_code)
 cancel = hookimpl(wire.cancel)
 finish = hookimpl(wire.finish)
+
+
+@hookimpl
+async def request_another_code(provider: Provider, number: Number) -> Number:
+    """Ask SMS-Man for one more SMS; the same number is polled for it."""
+    await wire.request_another_sms(provider, number)
+    return number

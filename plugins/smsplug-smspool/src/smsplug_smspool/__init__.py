@@ -6,17 +6,10 @@ more SMS to a number that already received a code.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from smsplug import hookimpl
 from smsplug.models import Number, ProviderInfo, Setting
 from smsplug.provider import Provider
 from smsplug_smspool import wire
-
-if TYPE_CHECKING:
-    from smsplug.client import Client
-
-__all__ = ["request_another_code"]
 
 
 @hookimpl
@@ -47,20 +40,9 @@ price_list = hookimpl(wire.price_list)
 get_number = hookimpl(wire.get_number)
 poll_code = hookimpl(wire.poll_code)
 cancel = hookimpl(wire.cancel)
+request_another_code = hookimpl(wire.resend)
 
 
 @hookimpl
 async def finish(provider: Provider, number: Number) -> None:
     """SMSPool has no "used" mark: a number is done once its code arrived."""
-
-
-async def request_another_code(client: Client, number: Number) -> Number:
-    """Ask SMSPool to send another SMS to ``number``, which got a code already.
-
-    Returns the number to poll for the new code (SMSPool may answer with a
-    new order id). Raises ``no_sms_received`` when SMSPool will not resend
-    to this number, ``provider_unavailable`` when it asks to try later.
-    """
-    if number.provider != "smspool":
-        raise ValueError(f"{number.key} is not an SMSPool number")
-    return await wire.resend(client.provider(number.provider), number)
