@@ -24,7 +24,8 @@ from smsplug import (
     hookimpl,
 )
 from smsplug.cli import cli
-from smsplug.ledger import Ledger
+from smsplug.errors import ConfigError
+from smsplug.ledger import Ledger, LedgerUnavailable
 from smsplug.plugins import Plugins
 from smsplug.testing import ReferenceServer
 from tests.helpers import KEY, custom_settings
@@ -349,3 +350,71 @@ def test_cancel_by_id_finds_the_provider_in_the_ledger(
 
     assert result.exit_code == 0, result.output
     assert history[0]["state"] == "cancelled"
+
+
+async def test_recover_leaves_numbers_bought_elsewhere_alone(
+    reference: ReferenceServer, plugins: Plugins
+) -> None:
+    async with Client(custom_settings(reference.url), plugins=plugins) as first:
+        number = await first.buy("telegram", "us")
+        orphan(first.ledger, first.ledger.entries()[0].row)
+    with ReferenceServer(key=KEY) as elsewhere:
+        async with Client(custom_settings(elsewhere.url), plugins=plugins) as sms:
+            outcomes = await sms.recover()
+
+    assert outcomes[0].outcome == "skipped"
+    assert f"bought at {reference.url}" in outcomes[0].detail
+    assert elsewhere.requests == []
+    assert reference.numbers[number.id].status == "waiting"
+
+
+async def test_recover_closes_a_number_the_provider_forgot(client: Client) -> None:
+    row = client.ledger.begin("custom", "telegram", "us")
+    client.ledger.bought(row, Number("custom", "424242", "+15550000000"))
+    orphan(client.ledger, row)
+
+    outcomes = await client.recover()
+
+    assert [(o.outcome, o.entry.number_id) for o in outcomes] == [("gone", "424242")]
+    assert client.ledger.entries()[0].state == "gone"
+    assert await client.recover() == []
+
+
+async def test_unwritable_ledger_refuses_to_buy(
+    reference: ReferenceServer, plugins: Plugins, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the ledger's folder should be")
+    settings = custom_settings(reference.url, data_dir=str(blocker))
+
+    async with Client(settings, plugins=plugins) as sms:
+        with pytest.raises(ConfigError, match=r"the ledger at .* cannot be used"):
+            await sms.buy("telegram", "us")
+
+    assert reference.numbers == {}
+
+
+async def test_ledger_failing_after_the_purchase_keeps_the_number(
+    client: Client, reference: ReferenceServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: Any) -> None:
+        raise LedgerUnavailable("the ledger at x could not be written (disk full)")
+
+    client.ledger.bought = broken  # type: ignore[method-assign]
+
+    number = await client.buy("telegram", "us")
+
+    assert number.id == "1001"
+    assert "not journalled: custom 1001" in caplog.text
+    await client.cancel(number)
+
+
+async def test_lost_purchase_reply_says_how_to_settle_it(
+    reference: ReferenceServer, plugins: Plugins
+) -> None:
+    reference.behaviour.slow = 0.5
+    settings = custom_settings(reference.url, http_timeout=0.1)
+
+    async with Client(settings, plugins=plugins) as sms:
+        with pytest.raises(ProviderUnavailable, match="run 'smsplug recover'"):
+            await sms.buy("telegram", "us")

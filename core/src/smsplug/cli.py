@@ -667,7 +667,7 @@ def recover() -> None:
             for r in rows
         ] or ["nothing to recover: every number is finished or cancelled"]
         _out("\n".join(lines), rows)
-        settled = ("finished", "cancelled", "nothing_bought")
+        settled = ("finished", "cancelled", "nothing_bought", "gone")
         return 0 if all(r.outcome in settled for r in outcomes) else EXIT_ERROR
 
     _run(main)

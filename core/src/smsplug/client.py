@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Final, TypeVar
@@ -25,11 +25,20 @@ from smsplug.errors import (
     NoApiKey,
     NoNumbers,
     NoSmsReceived,
+    NotFound,
     ProviderUnavailable,
     SmsError,
 )
 from smsplug.http import ProviderHTTP
-from smsplug.ledger import CANCELLED, FINISHED, Entry, Ledger, default_path
+from smsplug.ledger import (
+    CANCELLED,
+    FINISHED,
+    GONE,
+    Entry,
+    Ledger,
+    LedgerUnavailable,
+    default_path,
+)
 from smsplug.models import (
     Balance,
     Code,
@@ -92,6 +101,7 @@ class Client:
         self._rng = rng or random.Random()
         self._contexts: dict[str, Provider] = {}
         self._ledger = ledger
+        self._owns_ledger = ledger is None
         self._price_cache: dict[tuple[str, str, str], tuple[float, Decimal | None]] = {}
         #: Providers set aside after a ban or a concurrency limit.
         self.cooldowns = Cooldowns()
@@ -117,6 +127,9 @@ class Client:
         if self._http is not None and self._owns_http:
             await self._http.aclose()
             self._http = None
+        if self._ledger is not None and self._owns_ledger:
+            self._ledger.close()
+            self._ledger = None
 
     @property
     def ledger(self) -> Ledger:
@@ -302,7 +315,7 @@ class Client:
         context = self.provider(name)
         provider_limit = self._limit_in(context, limit)
 
-        row = self.ledger.begin(name, service, country)
+        row = self.ledger.begin(name, service, country, endpoint=context.http.base_url)
         try:
             result = await self.plugins.hooks(name).get_number(
                 provider=context,
@@ -315,16 +328,16 @@ class Client:
             if error.number is not None:
                 # Sold, but unusable (a garbled reply, the wrong country): do
                 # not pay for it.
-                self.ledger.bought(row, error.number)
+                self._journal(self.ledger.bought, row, error.number)
                 error.message += await self._give_back(error.number)
                 raise
             self._note_failed_purchase(row, error)
             raise
         except BaseException as error:
             # Cancelled or interrupted mid-purchase: the outcome is unknown.
-            self.ledger.unknown(row, error)
+            self._journal(self.ledger.unknown, row, error)
             raise
-        self.ledger.bought(row, number)
+        self._journal(self.ledger.bought, row, number)
         log.info(
             "bought number %s from %s for %s (id %s)",
             mask_phone(number.phone),
@@ -347,13 +360,30 @@ class Client:
             )
         return f"; number {number.id} was cancelled"
 
+    def _journal(self, write: Callable[..., None], *args: Any) -> None:
+        """Write to the ledger once money may have moved.
+
+        A ledger that cannot be written then must not cost the caller the
+        number in hand: the failure is logged loudly, naming the number.
+        """
+        try:
+            write(*args)
+        except LedgerUnavailable as error:
+            named = [f"{a.provider} {a.id}" for a in args if isinstance(a, Number)]
+            log.error("%s; not journalled: %s", error, ", ".join(named) or "a purchase")
+
     def _note_failed_purchase(self, row: int, error: SmsError) -> None:
         if isinstance(error, InvalidResponse) or (
             isinstance(error, ProviderUnavailable) and error.maybe_sent
         ):
-            self.ledger.unknown(row, error)  # it may have been sold: recover checks
+            # It may have been sold: recover finds out, never buying again.
+            self._journal(self.ledger.unknown, row, error)
+            error.message += (
+                "; the purchase may have gone through, so run 'smsplug recover' "
+                "to settle it"
+            )
         else:
-            self.ledger.failed(row, error)
+            self._journal(self.ledger.failed, row, error)
 
     async def poll(self, number: Number) -> Code | None:
         """The code received on ``number`` so far, or ``None``."""
@@ -389,7 +419,7 @@ class Client:
                     else self.settings.poll_delay
                 )
                 if time.monotonic() + wait > deadline:
-                    self.ledger.remark(number, exc)
+                    self._journal(self.ledger.remark, number, exc)
                     raise ProviderUnavailable(
                         f"could not cancel number {number.id}: {exc.message}; "
                         f"it stays in the ledger for 'smsplug recover'",
@@ -405,10 +435,10 @@ class Client:
                 )
                 await asyncio.sleep(wait)
             except SmsError as exc:
-                self.ledger.remark(number, exc)
+                self._journal(self.ledger.remark, number, exc)
                 raise
             else:
-                self.ledger.closed(number, CANCELLED)
+                self._journal(self.ledger.closed, number, CANCELLED)
                 log.info("cancelled number %s on %s", number.id, number.provider)
                 return
 
@@ -417,7 +447,7 @@ class Client:
         await self.plugins.hooks(number.provider).finish(
             provider=self.provider(number.provider), number=number
         )
-        self.ledger.closed(number, FINISHED)
+        self._journal(self.ledger.closed, number, FINISHED)
         log.info("finished number %s on %s", number.id, number.provider)
 
     async def recover(self) -> list[Recovery]:
@@ -435,14 +465,31 @@ class Client:
                     Recovery(entry, "skipped", "its provider plugin is not installed")
                 )
                 continue
+            moved = self._moved(entry)
+            if moved:
+                outcomes.append(Recovery(entry, "skipped", moved))
+                continue
             try:
                 outcomes.append(await self._recover(entry))
             except SmsError as error:
-                self.ledger.note(entry.row, error)
+                self._journal(self.ledger.note, entry.row, error)
                 outcomes.append(
                     Recovery(entry, "failed", f"{error.kind}: {error.message}")
                 )
         return outcomes
+
+    def _moved(self, entry: Entry) -> str | None:
+        """Why ``entry`` cannot be settled with the current settings, if so."""
+        try:
+            now = self.provider(entry.provider).http.base_url
+        except ConfigError as error:
+            return f"{entry.provider} is not configured ({error.message})"
+        if entry.endpoint and entry.endpoint != now:
+            return (
+                f"bought at {entry.endpoint}, but {entry.provider} now points at "
+                f"{now}; point it back there to settle this number"
+            )
+        return None
 
     async def _recover(self, entry: Entry) -> Recovery:
         number = entry.number
@@ -450,20 +497,25 @@ class Client:
             found = await self._find_lost_purchase(entry)
             if isinstance(found, str):
                 if found == _NOTHING_SOLD:
-                    self.ledger.failed(
-                        entry.row, RuntimeError("the provider sold nothing")
+                    self._journal(
+                        self.ledger.failed,
+                        entry.row,
+                        RuntimeError("the provider sold nothing"),
                     )
                     return Recovery(
                         entry, "nothing_bought", "the provider sold nothing"
                     )
                 return Recovery(entry, "unknown", found)
             number = found
-            self.ledger.adopt(entry.row, number)
+            self._journal(self.ledger.adopt, entry.row, number)
 
         try:
             code = await self.poll(number)
         except NoSmsReceived:
             code = None  # the provider ended it; cancelling below is harmless
+        except NotFound:
+            self._journal(self.ledger.closed, number, GONE)
+            return Recovery(entry, "gone", "the provider no longer knows this number")
         if code is not None:
             await self.finish(number)
             return Recovery(entry, "finished", "a code had arrived", code=code)
@@ -515,7 +567,7 @@ class Client:
         await self.plugins.hooks(number.provider).report_number(
             provider=self.provider(number.provider), number=number
         )
-        self.ledger.closed(number, CANCELLED)
+        self._journal(self.ledger.closed, number, CANCELLED)
         log.info("reported number %s on %s", number.id, number.provider)
 
     def _require(self, provider: str, hook: str) -> None:
@@ -732,7 +784,7 @@ class Activation:
             provider=number.provider,
             number_id=number.id,
         )
-        self.client.ledger.remark(number, timed_out)
+        self.client._journal(self.client.ledger.remark, number, timed_out)
         raise timed_out
 
     async def _poll(self, number: Number) -> Code | None:

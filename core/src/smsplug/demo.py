@@ -10,6 +10,7 @@ loudly if smsplug ever gets either wrong.
 from __future__ import annotations
 
 import secrets
+import tempfile
 from collections.abc import Callable
 from typing import Any
 
@@ -37,11 +38,16 @@ async def run_demo(
 
     key = secrets.token_hex(16)
     behaviour = Behaviour(code_delay=code_delay)
-    with ReferenceServer(key=key, behaviour=behaviour) as server:
+    with (
+        ReferenceServer(key=key, behaviour=behaviour) as server,
+        tempfile.TemporaryDirectory(prefix="smsplug-demo-") as data_dir,
+    ):
         say(
             f"reference provider running on {server.url} (loopback only, no real money)"
         )
         settings = Settings(
+            # The demo's numbers are not the user's: keep them out of their ledger.
+            data_dir=str(data_dir),
             providers=("custom",),
             provider={"custom": {"api_key": key, "base_url": server.url}},
             poll_delay=0.5,

@@ -21,11 +21,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import attrs
 import platformdirs
 
 from smsplug._redact import redact
+from smsplug.errors import ConfigError
 from smsplug.models import Money, Number
 
 __all__ = ["OPEN_STATES", "Entry", "Ledger", "default_path"]
@@ -40,6 +42,8 @@ FINISHED = "finished"
 CANCELLED = "cancelled"
 #: The purchase failed before anything was spent.
 FAILED = "failed"
+#: The provider no longer knows the number (long expired, or a wrong id).
+GONE = "gone"
 OPEN_STATES = (BUYING, ACTIVE, UNKNOWN)
 _CODE_LIKE = re.compile(r"(?<!\d)\d{4,8}(?!\d)")
 
@@ -63,6 +67,10 @@ CREATE TABLE IF NOT EXISTS numbers (
 CREATE INDEX IF NOT EXISTS numbers_open ON numbers (state);
 CREATE INDEX IF NOT EXISTS numbers_id ON numbers (provider, number_id);
 """
+
+
+class LedgerUnavailable(ConfigError):
+    """The ledger file cannot be opened or written."""
 
 
 def default_path(data_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -89,6 +97,8 @@ class Entry:
     host: str
     created_at: float
     updated_at: float
+    #: The base URL the number was bought at, so recover asks the same place.
+    endpoint: str | None = None
 
     @property
     def number(self) -> Number | None:
@@ -125,16 +135,29 @@ class Ledger:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            self.path, timeout=10.0, isolation_level=None, check_same_thread=False
-        )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=10000")
-        with self._lock:
-            self._db.executescript(_SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                self.path, timeout=10.0, isolation_level=None, check_same_thread=False
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            with self._lock:
+                self._db.executescript(_SCHEMA)
+                columns = {
+                    row[1] for row in self._db.execute("PRAGMA table_info(numbers)")
+                }
+                if (
+                    "endpoint" not in columns
+                ):  # a ledger from before endpoints were kept
+                    self._db.execute("ALTER TABLE numbers ADD COLUMN endpoint TEXT")
+        except (OSError, sqlite3.Error) as error:
+            raise LedgerUnavailable(
+                f"the ledger at {self.path} cannot be used ({error}); set "
+                f"SMSPLUG_DATA_DIR or data_dir to a writable folder"
+            ) from error
 
     def close(self) -> None:
         with self._lock:
@@ -143,32 +166,41 @@ class Ledger:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as error:
+                raise LedgerUnavailable(
+                    f"the ledger at {self.path} could not be written ({error})"
+                ) from error
 
     # -- writing -----------------------------------------------------------
 
-    def begin(self, provider: str, service: str, country: str) -> int:
-        """Note a purchase about to be sent; returns the row to update."""
+    def begin(
+        self, provider: str, service: str, country: str, *, endpoint: str | None = None
+    ) -> int:
+        """Note a purchase about to be sent to ``endpoint``; returns its row."""
         now = time.time()
+        host = socket.gethostname()
         with self._transaction() as db:
             cursor = db.execute(
                 "INSERT INTO numbers (provider, service, country, state, pid, host,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, updated_at, endpoint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     provider,
                     service,
                     country,
                     BUYING,
                     os.getpid(),
-                    socket.gethostname(),
+                    host,
                     now,
                     now,
+                    endpoint,
                 ),
             )
         assert cursor.lastrowid is not None
@@ -252,6 +284,14 @@ class Ledger:
 
     # -- reading -----------------------------------------------------------
 
+    def _read(self, query: str, params: Any) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(query, params)
+        except sqlite3.Error as error:
+            raise LedgerUnavailable(
+                f"the ledger at {self.path} could not be read ({error})"
+            ) from error
+
     def entries(
         self, *, states: tuple[str, ...] | None = None, limit: int = 50
     ) -> list[Entry]:
@@ -264,7 +304,7 @@ class Ledger:
         query += " ORDER BY row DESC LIMIT ?"
         params.append(limit)
         with self._lock:
-            rows = self._db.execute(query, params).fetchall()
+            rows = self._read(query, params).fetchall()
         return [_entry(row) for row in rows]
 
     def open_entries(self) -> list[Entry]:
@@ -284,7 +324,7 @@ class Ledger:
         provider down for this service and country.
         """
         with self._lock:
-            rows = self._db.execute(
+            rows = self._read(
                 "SELECT state, error FROM numbers WHERE provider = ? AND service = ?"
                 " AND country = ? AND created_at >= ? AND state IN (?, ?)",
                 (provider, service, country, time.time() - window, FINISHED, CANCELLED),
@@ -303,15 +343,13 @@ class Ledger:
             query += " AND provider = ?"
             params.append(provider)
         with self._lock:
-            row = self._db.execute(
-                query + " ORDER BY row DESC LIMIT 1", params
-            ).fetchone()
+            row = self._read(query + " ORDER BY row DESC LIMIT 1", params).fetchone()
         return _entry(row) if row else None
 
 
 def _entry(row: tuple[object, ...]) -> Entry:
     (rowid, provider, number_id, phone, service, country, price, currency, state,
-     error, pid, host, created_at, updated_at) = row  # fmt: skip
+     error, pid, host, created_at, updated_at, endpoint) = row  # fmt: skip
     money = Money(str(price), str(currency)) if price is not None and currency else None
     return Entry(
         row=int(rowid),  # type: ignore[call-overload]
@@ -327,6 +365,7 @@ def _entry(row: tuple[object, ...]) -> Entry:
         host=str(host),
         created_at=float(created_at),  # type: ignore[arg-type]
         updated_at=float(updated_at),  # type: ignore[arg-type]
+        endpoint=None if endpoint is None else str(endpoint),
     )
 
 
