@@ -104,5 +104,6 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the core."""
-    session.install("-e", "core", "mypy>=1.10")
+    # The testing extra: smsplug.testing's pytest plugin imports pytest.
+    session.install("-e", "core[testing]", "mypy>=1.10")
     session.run("mypy", "--strict", "core/src/smsplug")

@@ -330,3 +330,69 @@ def test_again_needs_a_provider_that_resends() -> None:
     assert json.loads(result.output)["error"]["message"] == (
         "custom has no request another code call"
     )
+
+
+@pytest.mark.usefixtures("env")
+@pytest.mark.parametrize("args", [("code", ""), ("cancel", "  "), ("finish", "")])
+def test_empty_number_id_is_a_usage_error(args: tuple[str, str]) -> None:
+    result = run(*args, "--json")
+
+    assert result.exit_code == 2
+    assert "a number id is needed" in json.loads(result.output)["error"]["message"]
+
+
+@pytest.mark.usefixtures("env")
+@pytest.mark.parametrize("price", ["1e999", "1e30", "10000"])
+def test_absurd_max_price_is_refused(price: str, reference: ReferenceServer) -> None:
+    result = run(*GET, "--max-price", price, "--json")
+
+    assert result.exit_code == 2
+    assert "below 10000" in json.loads(result.output)["error"]["message"]
+    assert reference.numbers == {}
+
+
+@pytest.mark.usefixtures("env")
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("SMSPLUG_CUSTOM_API_KEY", "key with spaces ", "copy the key again"),
+        ("SMSPLUG_CUSTOM_API_KEY", "clé-ключ", "non-ASCII"),
+        (
+            "SMSPLUG_CUSTOM_BASE_URL",
+            " http://127.0.0.1:8600",
+            "must not contain spaces",
+        ),
+        ("SMSPLUG_CUSTOM_BASE_URL", "http://127.0.0.1:99999", "invalid port"),
+    ],
+)
+def test_bad_key_or_url_is_a_config_error_everywhere(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    balance = run("balance", "--json")
+    get = run(*GET, "--json")
+    providers = run("providers", "--json")
+
+    assert (balance.exit_code, get.exit_code) == (2, 2)
+    assert message in json.loads(balance.output)["error"]["message"]
+    row = json.loads(providers.output)["providers"][0]
+    assert row["configured"] is False
+    assert message in row["problem"]
+
+
+@pytest.mark.usefixtures("env")
+def test_prices_accept_upper_case_countries() -> None:
+    result = run("prices", "--service", "telegram", "--country", "US", "--json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["prices"][0]["country"] == "us"
+
+
+def test_reference_server_on_a_busy_port_says_so() -> None:
+    with ReferenceServer(key=KEY) as busy:
+        port = busy.url.rsplit(":", 1)[1]
+        result = run("serve-reference", "--port", port)
+
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output

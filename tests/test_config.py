@@ -203,3 +203,18 @@ def test_has_api_key_reads_file_and_env(tmp_path: Path) -> None:
     assert settings.has_api_key("herosms")
     assert settings.has_api_key("5sim")
     assert not settings.has_api_key("smspool")
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"SMSPLUG_TIMEOUT": "-5"}, "SMSPLUG_TIMEOUT"),
+        ({"SMSPLUG_STRATEGY": "best"}, "SMSPLUG_STRATEGY"),
+        ({"SMSPLUG_MAX_PRICE": "1e30"}, "SMSPLUG_MAX_PRICE"),
+    ],
+)
+def test_out_of_range_values_name_their_variable(
+    env: dict[str, str], variable: str
+) -> None:
+    with pytest.raises(ConfigError, match=f"^{variable}: "):
+        load_settings(env=env)

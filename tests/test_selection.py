@@ -14,6 +14,7 @@ import smsplug_custom
 from smsplug import (
     Banned,
     Client,
+    ConfigError,
     InvalidKey,
     NoBalance,
     NoNumbers,
@@ -35,7 +36,10 @@ def v1_provider(name: str) -> ModuleType:
 
     @hookimpl
     def provider_info() -> ProviderInfo:
-        return ProviderInfo(name=name, title=name, currency="USD", base_url="")
+        settings = smsplug_custom.provider_info().settings
+        return ProviderInfo(
+            name=name, title=name, currency="USD", base_url="", settings=settings
+        )
 
     plugin.provider_info = provider_info  # type: ignore[attr-defined]
     for hook in (
@@ -280,3 +284,18 @@ def test_order_is_reproducible_with_a_seed() -> None:
     assert len(orders) > 1
     assert order_providers("ordered", ["a", "b"], rng=random.Random(1)) == ["a", "b"]
     assert v1.get_number is not None
+
+
+async def test_a_max_price_needs_a_rate_for_every_candidate(
+    servers: dict[str, ReferenceServer],
+) -> None:
+    servers["beta"].behaviour.currency = "RUB"
+    client = make_client(servers, strategy="random")
+    client.settings.provider["beta"]["currency"] = "RUB"  # type: ignore[index]
+
+    async with client as sms:
+        for _ in range(6):
+            with pytest.raises(ConfigError, match="beta prices in RUB and no rate"):
+                await sms.buy("telegram", "us", max_price="0.50")
+
+    assert servers["alpha"].numbers == {}

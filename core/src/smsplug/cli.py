@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -113,6 +114,15 @@ def _run(main: Callable[[], Coroutine[Any, Any, int | None]]) -> None:
     except asyncio.CancelledError:
         click.echo("terminated", err=True)
         sys.exit(EXIT_TERMINATED)
+    except Exception as error:
+        # A bug, not a provider's or a setting's fault: say so in one line.
+        logging.getLogger("smsplug").debug("unexpected error", exc_info=True)
+        click.echo(
+            f"unexpected error ({type(error).__name__}: {error}); run with -vv for "
+            f"details and please report it",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
     sys.exit(status or 0)
 
 
@@ -244,17 +254,30 @@ def providers() -> None:
                 "name": name,
                 "distribution": loaded.distribution,
                 "version": loaded.version,
-                "configured": client.is_configured(name),
+                "configured": client.is_configured(name) and problem is None,
+                "problem": problem,
                 "currency": loaded.info.currency,
             }
             for name, loaded in sorted(plugins.providers.items())
+            for problem in [_setting_problem(client, name)]
         ]
         failures = [attrs.asdict(f) for f in plugins.failures]
+        nothing = (
+            "no provider plugins are loaded (SMSPLUG_LOAD_PLUGINS is set)"
+            if os.environ.get("SMSPLUG_LOAD_PLUGINS") is not None
+            else "no provider plugins are installed; pip install smsplug-<provider>"
+        )
         lines = [
             f"{r['name']:<12} {r['distribution'] or '-':<22} {r['version'] or '-':<9} "
-            f"{'configured' if r['configured'] else 'no key'}"
+            + (
+                "configured"
+                if r["configured"]
+                else f"misconfigured: {r['problem']}"
+                if r["problem"]
+                else "no key"
+            )
             for r in rows
-        ] or ["no provider plugins are installed; pip install smsplug-<provider>"]
+        ] or [nothing]
         lines += [
             f"failed: {f['entry_point']} ({f['distribution']}): {f['error']}"
             for f in failures
@@ -284,6 +307,17 @@ def balance(providers: tuple[str, ...]) -> None:
     _run(main)
 
 
+def _setting_problem(client: Client, name: str) -> str | None:
+    """What is wrong with a provider's settings, for ``providers``."""
+    if not client.is_configured(name):
+        return None
+    try:
+        client.provider(name)
+    except ConfigError as error:
+        return error.message
+    return None
+
+
 def _report(
     names: Sequence[str],
     results: Sequence[Any],
@@ -292,7 +326,9 @@ def _report(
 ) -> int:
     """Print one result or error per provider; status 1 if any failed."""
     for result in results:
-        if isinstance(result, BaseException) and not isinstance(result, SmsError):
+        if isinstance(result, ConfigError) or (
+            isinstance(result, BaseException) and not isinstance(result, SmsError)
+        ):
             raise result
     rows = {
         name: ({"error": r.to_dict()} if isinstance(r, SmsError) else data(r))
@@ -544,6 +580,8 @@ def number(
 
 def _known_number(client: Client, number_id: str, provider: str | None) -> Number:
     """The number with ``number_id``: from the ledger, or as the user names it."""
+    if not number_id.strip():
+        raise ConfigError("a number id is needed, e.g. smsplug code 1001")
     entry = client.ledger.find(number_id, provider)
     if entry is not None and entry.number is not None:
         return entry.number
@@ -744,13 +782,19 @@ def serve_reference(
         raise click.BadParameter(
             "the reference server binds to loopback only", param_hint="--host"
         )
-    server = ReferenceServer(
-        key=key,
-        balance=start_balance,
-        behaviour=Behaviour(code_delay=code_delay, no_code=no_code, price=price),
-        host=host,
-        port=port,
-    )
+    if not key.strip():
+        raise click.BadParameter("the key must not be empty", param_hint="--key")
+    try:
+        server = ReferenceServer(
+            key=key,
+            balance=start_balance,
+            behaviour=Behaviour(code_delay=code_delay, no_code=no_code, price=price),
+            host=host,
+            port=port,
+        )
+    except OSError as error:
+        message = f"cannot listen on {host}:{port}: {error.strerror}"
+        raise click.ClickException(message) from None
     _out(
         f"reference provider on {server.url} (key {key!r}); Ctrl-C stops it\n"
         f"  export SMSPLUG_CUSTOM_BASE_URL={server.url} SMSPLUG_CUSTOM_API_KEY={key}",

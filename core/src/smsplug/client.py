@@ -16,7 +16,7 @@ import httpx
 
 from smsplug import __version__, catalog
 from smsplug._redact import mask_phone
-from smsplug.config import Settings, load_settings
+from smsplug.config import Settings, check_max_price, load_settings
 from smsplug.errors import (
     Banned,
     ConfigError,
@@ -225,6 +225,11 @@ class Client:
         """
         limit = self._max_price(max_price)
         order = await self._plan(service, country, providers, strategy)
+        if limit is not None:
+            # Every candidate must be able to honour the limit, so that the
+            # outcome does not depend on which provider the strategy picks.
+            for name in order:
+                self._limit_in(self.provider(name), limit)
         try:
             return await self._buy_in_order(order, service, country, limit)
         except CountryNotSupported as error:
@@ -622,9 +627,7 @@ class Client:
             raise ConfigError(
                 f"max price must be an amount in USD, got {value!r}"
             ) from None
-        if limit <= 0:
-            raise ConfigError(f"max price must be greater than 0, got {limit}")
-        return limit
+        return check_max_price(limit, setting="max price")
 
     def _limit_in(self, provider: Provider, limit: Decimal | None) -> Money | None:
         if limit is None:

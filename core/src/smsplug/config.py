@@ -62,6 +62,35 @@ _ENV_KEYS = {
 }
 
 
+#: No number costs this much: a larger max price is a typing slip.
+MAX_PRICE_CEILING = Decimal(10_000)
+
+
+def check_max_price(value: Decimal, *, setting: str) -> Decimal:
+    """A max price in USD: above zero, below :data:`MAX_PRICE_CEILING`."""
+    if not 0 < value < MAX_PRICE_CEILING:
+        raise ConfigError(
+            f"{setting} must be an amount in USD above 0 and below "
+            f"{MAX_PRICE_CEILING}, got {value}"
+        )
+    return value
+
+
+def _max_price(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not 0 < value < MAX_PRICE_CEILING:
+        raise ValueError(
+            f"max_price must be an amount in USD above 0 and below "
+            f"{MAX_PRICE_CEILING}, got {value}"
+        )
+
+
+def _strategy(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value not in STRATEGIES:
+        raise ValueError(
+            f"strategy must be one of {', '.join(STRATEGIES)}, got {value!r}"
+        )
+
+
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and not value > 0:
         raise ValueError(f"{attribute.name} must be greater than 0, got {value}")
@@ -76,12 +105,10 @@ class Settings:
     #: Seconds between two status checks of a number.
     poll_delay: float = attrs.field(default=5.0, validator=_positive)
     #: The most a number may cost, in USD; ``None`` for no limit.
-    max_price: Decimal | None = attrs.field(default=None, validator=_positive)
+    max_price: Decimal | None = attrs.field(default=None, validator=_max_price)
     #: Providers to use; empty means every installed provider with a key.
     providers: tuple[str, ...] = ()
-    strategy: str = attrs.field(
-        default="random", validator=attrs.validators.in_(STRATEGIES)
-    )
+    strategy: str = attrs.field(default="random", validator=_strategy)
     #: USD for one unit of a currency, to compare prices with ``max_price``.
     rates: Mapping[str, Decimal] = attrs.field(factory=dict)
     #: Seconds one HTTP request may take.
@@ -164,7 +191,16 @@ class Settings:
                 raise ConfigError(f"{where} must be one of {allowed}, got {value!r}")
             if setting.secret:
                 register_secret(value)
-        register_secret(values.get("api_key"))
+        key = values.get("api_key")
+        if key is not None and (
+            key != key.strip() or not key.isascii() or not key.isprintable()
+        ):
+            where = origin.get("api_key", f"api_key in [provider.{info.name}]")
+            raise ConfigError(
+                f"{where} has spaces, line breaks or non-ASCII characters; "
+                f"copy the key again"
+            )
+        register_secret(key)
         return values
 
 
@@ -232,7 +268,7 @@ def _describe(exc: ClassValidationError, origin: Mapping[str, str]) -> str:
             messages.append(f"unknown settings: {keys}")
             continue
         note = getattr(error, "__notes__", [""])
-        key = _key_of(note[0] if note else "")
+        key = _key_of(note[0] if note else "") or _failing_key(error, origin) or ""
         where = origin.get(key, key) if key else "settings"
         if isinstance(error, ClassValidationError):
             messages.append(f"{where}: {_describe(error, {})}")

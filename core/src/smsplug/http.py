@@ -67,6 +67,12 @@ def is_loopback(host: str) -> bool:
 def check_base_url(url: str, *, setting: str) -> str:
     """Validate a base URL: https, or plain http to a loopback address only."""
     parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - raises for a port out of range
+    except ValueError:
+        raise ConfigError(f"{setting} has an invalid port, got {url!r}") from None
+    if url != url.strip() or any(ch.isspace() for ch in url):
+        raise ConfigError(f"{setting} must not contain spaces, got {url!r}")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"{setting} must be an http(s) URL, got {url!r}")
     if parts.scheme == "http" and not is_loopback(parts.hostname):

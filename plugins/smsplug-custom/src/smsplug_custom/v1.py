@@ -36,9 +36,8 @@ async def get_balance(provider: Provider) -> Balance:
 
 
 async def price_list(provider: Provider, service: str, country: str) -> list[Price]:
-    body = await _call(
-        provider, "GET", "/v1/prices", params={"service": service, "country": country}
-    )
+    params = {"service": service, "country": country.lower()}
+    body = await _call(provider, "GET", "/v1/prices", params=params)
     rows = body["prices"]
     if not isinstance(rows, list):
         raise TypeError("prices is not a list")
