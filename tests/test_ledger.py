@@ -418,3 +418,23 @@ async def test_lost_purchase_reply_says_how_to_settle_it(
     async with Client(settings, plugins=plugins) as sms:
         with pytest.raises(ProviderUnavailable, match="run 'smsplug recover'"):
             await sms.buy("telegram", "us")
+
+
+def test_recover_leaves_numbers_bought_by_hand_unless_asked(
+    reference: ReferenceServer, tmp_path: Path
+) -> None:
+    env = {
+        "SMSPLUG_LOAD_PLUGINS": "custom",
+        "SMSPLUG_CUSTOM_API_KEY": KEY,
+        "SMSPLUG_CUSTOM_BASE_URL": reference.url,
+        "SMSPLUG_DATA_DIR": str(tmp_path),
+    }
+    runner = CliRunner()
+    runner.invoke(cli, ["number", "--service", "telegram", "--country", "us"], env=env)
+
+    left = runner.invoke(cli, ["recover", "--json"], env=env)
+    settled = runner.invoke(cli, ["recover", "--all", "--json"], env=env)
+
+    assert json.loads(left.output) == []
+    assert reference.numbers["1001"].status == "cancelled"
+    assert [r["outcome"] for r in json.loads(settled.output)] == ["cancelled"]

@@ -451,7 +451,9 @@ def countries(search: str | None) -> None:
     "--timeout", type=_positive, help="Seconds to wait for the code (default 120)."
 )
 @click.option(
-    "--poll-delay", type=_positive, help="Seconds between checks (default 5)."
+    "--poll-delay",
+    type=click.FloatRange(min=0.5),
+    help="Seconds between checks (default 5, at least 0.5).",
 )
 @_strategy
 @_json_option
@@ -567,6 +569,7 @@ def number(
                 providers=providers or None,
                 max_price=UNSET if max_price is None else max_price,
                 strategy=strategy,
+                hold=True,
             )
         _out(
             _number_line(bought)
@@ -682,13 +685,19 @@ def _close(number_id: str, provider: str | None, outcome: str) -> None:
 
 
 @cli.command()
+@click.option(
+    "--all",
+    "include_held",
+    is_flag=True,
+    help="Also settle numbers bought with 'smsplug number' and not closed yet.",
+)
 @_json_option
-def recover() -> None:
+def recover(include_held: bool) -> None:
     """Settle numbers a killed process left open: use arrived codes, cancel the rest."""
 
     async def main() -> int:
         async with _client() as client:
-            outcomes = await client.recover()
+            outcomes = await client.recover(include_held=include_held)
         rows = [
             {
                 "provider": r.entry.provider,

@@ -215,8 +215,12 @@ class Client:
         providers: Sequence[str] | None = None,
         max_price: MaxPrice | _Unset = UNSET,
         strategy: str | None = None,
+        hold: bool = False,
     ) -> Number:
         """Rent one number; you must :meth:`finish` or :meth:`cancel` it.
+
+        With ``hold=True`` the number is yours to settle by hand: ``recover``
+        leaves it alone (unless told to settle held numbers too).
 
         Prefer :meth:`activation`, which does both for you. Providers are
         tried in the configured strategy's order among ``providers`` (default:
@@ -231,10 +235,13 @@ class Client:
             for name in order:
                 self._limit_in(self.provider(name), limit)
         try:
-            return await self._buy_in_order(order, service, country, limit)
+            number = await self._buy_in_order(order, service, country, limit)
         except CountryNotSupported as error:
             error.message += catalog.hint(service, country)
             raise
+        if hold:
+            self._journal(self.ledger.hold, number)
+        return number
 
     async def _buy_in_order(
         self, order: list[str], service: str, country: str, limit: Decimal | None
@@ -383,10 +390,6 @@ class Client:
         ):
             # It may have been sold: recover finds out, never buying again.
             self._journal(self.ledger.unknown, row, error)
-            error.message += (
-                "; the purchase may have gone through, so run 'smsplug recover' "
-                "to settle it"
-            )
         else:
             self._journal(self.ledger.failed, row, error)
 
@@ -455,7 +458,7 @@ class Client:
         self._journal(self.ledger.closed, number, FINISHED)
         log.info("finished number %s on %s", number.id, number.provider)
 
-    async def recover(self) -> list[Recovery]:
+    async def recover(self, *, include_held: bool = False) -> list[Recovery]:
         """Settle every number a dead process left open in the ledger.
 
         A number that received a code is finished and its code reported; the
@@ -464,7 +467,7 @@ class Client:
         where it has one, never bought again.
         """
         outcomes = []
-        for entry in self.ledger.open_entries():
+        for entry in self.ledger.open_entries(include_held=include_held):
             if entry.provider not in self.plugins.providers:
                 outcomes.append(
                     Recovery(entry, "skipped", "its provider plugin is not installed")

@@ -152,15 +152,20 @@ class ProviderHTTP:
                 retry_after=_retry_after(response),
                 maybe_sent=idempotent or response.status_code != 429,
             ) from None
-        except httpx.TimeoutException:
-            raise ProviderUnavailable(
-                "the provider did not answer in time", provider=self.provider
-            ) from None
         except httpx.TransportError as exc:
+            sent = not _never_sent(exc)
+            message = (
+                "the provider did not answer in time"
+                if isinstance(exc, httpx.TimeoutException)
+                else f"could not reach the provider ({type(exc).__name__})"
+            )
+            if sent and not idempotent:
+                message += (
+                    "; the purchase may have gone through, so run 'smsplug recover' "
+                    "to settle it"
+                )
             raise ProviderUnavailable(
-                f"could not reach the provider ({type(exc).__name__})",
-                provider=self.provider,
-                maybe_sent=not _never_sent(exc),
+                message, provider=self.provider, maybe_sent=sent
             ) from None
 
     async def _send(self, request: httpx.Request, idempotent: bool) -> httpx.Response:

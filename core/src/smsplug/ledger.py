@@ -45,6 +45,9 @@ FAILED = "failed"
 #: The provider no longer knows the number (long expired, or a wrong id).
 GONE = "gone"
 OPEN_STATES = (BUYING, ACTIVE, UNKNOWN)
+#: Bought to be finished or cancelled by hand (``smsplug number``): recover
+#: leaves it alone unless asked to settle held numbers too.
+HELD = "held"
 _CODE_LIKE = re.compile(r"(?<!\d)\d{4,8}(?!\d)")
 
 _SCHEMA = """
@@ -307,13 +310,19 @@ class Ledger:
             rows = self._read(query, params).fetchall()
         return [_entry(row) for row in rows]
 
-    def open_entries(self) -> list[Entry]:
+    def open_entries(self, *, include_held: bool = False) -> list[Entry]:
         """Rows still open whose process is gone: what ``recover`` settles."""
+        states = (*OPEN_STATES, HELD) if include_held else OPEN_STATES
+        # A held number's buyer has finished with it; its process may live on.
         return [
             e
-            for e in self.entries(states=OPEN_STATES, limit=10_000)
-            if not e.owner_alive
+            for e in self.entries(states=states, limit=10_000)
+            if e.state == HELD or not e.owner_alive
         ]
+
+    def hold(self, number: Number) -> None:
+        """``number`` will be finished or cancelled by hand, not by recover."""
+        self._update_number(number, state=HELD)
 
     def keeps_timing_out(
         self, provider: str, service: str, country: str, *, window: float = 3600.0

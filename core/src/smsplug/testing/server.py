@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import logging
 import socket
 import threading
 import time
@@ -27,6 +28,8 @@ from urllib.parse import parse_qsl, urlsplit
 import attrs
 
 from smsplug.http import is_loopback
+
+log = logging.getLogger("smsplug.testing")
 
 __all__ = ["Hangup", "LoopbackServer", "Reply", "Request"]
 
@@ -91,7 +94,7 @@ class LoopbackServer:
         #: Close the connection without replying to this many requests.
         self.hangups = 0
         self._lock = threading.Lock()
-        server_class = _IPv6Server if ":" in host else http.server.ThreadingHTTPServer
+        server_class = _IPv6Server if ":" in host else _Server
         self._httpd = server_class((host, port), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -157,7 +160,16 @@ class LoopbackServer:
             return None
 
 
-class _IPv6Server(http.server.ThreadingHTTPServer):
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up mid-reply (a timeout, a cancelled task) is
+        # normal for a fake provider; do not print a traceback for it.
+        log.debug(
+            "fake provider: request from %s failed", client_address, exc_info=True
+        )
+
+
+class _IPv6Server(_Server):
     address_family = socket.AF_INET6
 
 
