@@ -6,6 +6,8 @@ on a number whose code was wrong (``setOperationRevise``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from smsplug import hookimpl
 from smsplug.models import Balance, Code, Money, Number, Price, ProviderInfo, Setting
 from smsplug.provider import Provider
@@ -64,6 +66,13 @@ async def get_number(
 @hookimpl
 async def poll_code(provider: Provider, number: Number) -> Code | None:
     return await wire.poll_code(provider, number)
+
+
+@hookimpl
+async def poll_codes(
+    provider: Provider, numbers: Sequence[Number]
+) -> dict[str, Code | None]:
+    return await wire.poll_codes(provider, numbers)
 
 
 @hookimpl
