@@ -17,9 +17,11 @@ providers report errors with 200 or 4xx bodies.
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import ipaddress
 import logging
+import random
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -27,7 +29,6 @@ from urllib.parse import urlsplit
 
 import attrs
 import httpx
-import tenacity
 
 from smsplug._redact import redact
 from smsplug.errors import ConfigError, InvalidResponse, ProviderUnavailable
@@ -126,84 +127,75 @@ class ProviderHTTP:
         request = self.client.build_request(
             method, self.url(path), params=params, json=json, data=data, headers=headers
         )
-        retrying = tenacity.AsyncRetrying(
-            stop=tenacity.stop_after_attempt(self.retry.attempts),
-            wait=self._wait,
-            retry=tenacity.retry_if_exception(
-                _retryable if idempotent else _never_sent
-            ),
-            before_sleep=self._log_retry,
-            reraise=True,
-        )
-        try:
-            return await retrying(self._send, request, idempotent)
-        except _RetryableStatus as exc:
+        may_retry = _retryable if idempotent else _never_sent
+        attempt = 1
+        while True:
+            try:
+                return await self._send(request, idempotent)
+            except (_RetryableStatus, httpx.TransportError) as exc:
+                if attempt >= self.retry.attempts or not may_retry(exc):
+                    raise self._unavailable(exc, idempotent) from None
+                wait = self._wait(attempt, exc)
+                self._log_retry(attempt, exc)
+            await asyncio.sleep(wait)
+            attempt += 1
+
+    def _unavailable(self, exc: Exception, idempotent: bool) -> ProviderUnavailable:
+        if isinstance(exc, _RetryableStatus):
             response = exc.response
-            raise ProviderUnavailable(
+            return ProviderUnavailable(
                 f"the provider answered HTTP {response.status_code}; try again later",
                 provider=self.provider,
                 raw=response.content,
                 retry_after=_retry_after(response),
                 maybe_sent=idempotent or response.status_code != 429,
-            ) from None
-        except httpx.TimeoutException:
-            raise ProviderUnavailable(
+            )
+        if isinstance(exc, httpx.TimeoutException):
+            return ProviderUnavailable(
                 "the provider did not answer in time", provider=self.provider
-            ) from None
-        except httpx.TransportError as exc:
-            raise ProviderUnavailable(
-                f"could not reach the provider ({type(exc).__name__})",
-                provider=self.provider,
-                maybe_sent=not _never_sent(exc),
-            ) from None
+            )
+        return ProviderUnavailable(
+            f"could not reach the provider ({type(exc).__name__})",
+            provider=self.provider,
+            maybe_sent=not _never_sent(exc),
+        )
 
     async def _send(self, request: httpx.Request, idempotent: bool) -> httpx.Response:
         started = time.perf_counter()
         streamed = await self.client.send(request, stream=True)
         try:
-            body = await _read_capped(streamed, self.provider)
+            if _declared_small(streamed):
+                await streamed.aread()
+                response = streamed
+            else:
+                body = await _read_capped(streamed, self.provider)
+                response = _with_body(streamed, body)
         finally:
             await streamed.aclose()
-        response = httpx.Response(
-            streamed.status_code,
-            # The body is already decoded: drop what described its encoding.
-            headers=[
-                (name, value)
-                for name, value in streamed.headers.multi_items()
-                if name.lower() not in _ENCODING_HEADERS
-            ],
-            content=body,
-            request=request,
-        )
-        self.log.debug(
-            "%s %s -> %s (%.1f ms)",
-            request.method,
-            redact(str(request.url)),
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-        )
+        if self.log.isEnabledFor(logging.DEBUG):
+            self.log.debug(
+                "%s %s -> %s (%.1f ms)",
+                request.method,
+                redact(str(request.url)),
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+            )
         if response.status_code in _RETRY_STATUSES and (
             idempotent or response.status_code == 429
         ):
             raise _RetryableStatus(response)
         return response
 
-    def _wait(self, state: tenacity.RetryCallState) -> float:
-        # Full jitter: a random wait up to backoff * 2**attempt, capped.
-        backoff = tenacity.wait_random_exponential(
-            multiplier=self.retry.backoff, max=self.retry.max_wait
-        )(state)
-        outcome = state.outcome
-        exc = outcome.exception() if outcome else None
+    def _wait(self, attempt: int, exc: Exception) -> float:
         if isinstance(exc, _RetryableStatus):
             retry_after = _retry_after(exc.response)
             if retry_after is not None:
                 return min(retry_after, self.retry.max_wait)
-        return backoff if self.retry.backoff else 0.0
+        # Full jitter: a random wait up to backoff * 2**(attempt - 1), capped.
+        ceiling = min(self.retry.max_wait, self.retry.backoff * 2 ** (attempt - 1))
+        return random.uniform(0, ceiling)
 
-    def _log_retry(self, state: tenacity.RetryCallState) -> None:
-        outcome = state.outcome
-        exc = outcome.exception() if outcome else None
+    def _log_retry(self, attempt: int, exc: Exception) -> None:
         reason = (
             f"HTTP {exc.response.status_code}"
             if isinstance(exc, _RetryableStatus)
@@ -213,9 +205,35 @@ class ProviderHTTP:
             "%s: %s, retry %d of %d",
             self.provider,
             reason,
-            state.attempt_number,
+            attempt,
             self.retry.attempts - 1,
         )
+
+
+def _declared_small(response: httpx.Response) -> bool:
+    """Whether the reply says it is plain and no larger than ``MAX_BODY``.
+
+    Such a body is read in one go; any other (chunked, compressed, too large)
+    is read piece by piece and refused once it passes the limit.
+    """
+    if "content-encoding" in response.headers:
+        return False
+    length = response.headers.get("content-length", "")
+    return length.isdigit() and int(length) <= MAX_BODY
+
+
+def _with_body(streamed: httpx.Response, body: bytes) -> httpx.Response:
+    return httpx.Response(
+        streamed.status_code,
+        # The body is already decoded: drop what described its encoding.
+        headers=[
+            (name, value)
+            for name, value in streamed.headers.multi_items()
+            if name.lower() not in _ENCODING_HEADERS
+        ],
+        content=body,
+        request=streamed.request,
+    )
 
 
 async def _read_capped(response: httpx.Response, provider: str) -> bytes:
