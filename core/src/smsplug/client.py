@@ -58,6 +58,8 @@ class _Unset:
 UNSET: Final = _Unset()
 #: How long a provider's price list is reused by the ``cheapest`` strategy.
 PRICE_CACHE_SECONDS = 60.0
+#: Requests in flight at once, across providers; more wait their turn.
+MAX_CONNECTIONS = 20
 MaxPrice = Decimal | str | float | int | None
 
 
@@ -91,6 +93,10 @@ class Client:
         self._ledger = ledger
         self._price_cache: dict[tuple[str, str, str], tuple[float, Decimal | None]] = {}
         self._pollers: dict[str, SharedPoller] = {}
+        self._slots = asyncio.Semaphore(MAX_CONNECTIONS)
+        # Purchases beyond what can be in flight wait at the door, before
+        # the ledger notes them and before their calls pile up in memory.
+        self._buying = asyncio.Semaphore(MAX_CONNECTIONS)
         #: Providers set aside after a ban or a concurrency limit.
         self.cooldowns = Cooldowns()
 
@@ -156,6 +162,7 @@ class Client:
                 self._client(),
                 retry=self.settings.retry,
                 log=plog,
+                slots=self._slots,
             )
             self._contexts[name] = Provider(info, settings, http, plog)
         return self._contexts[name]
@@ -178,7 +185,10 @@ class Client:
                 headers={"User-Agent": f"smsplug/{__version__}"},
                 follow_redirects=False,
                 # Many live numbers poll at once: keep their connections open.
-                limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
+                limits=httpx.Limits(
+                    max_connections=MAX_CONNECTIONS,
+                    max_keepalive_connections=MAX_CONNECTIONS,
+                ),
                 http2=_HTTP2,
             )
         return self._http
@@ -217,12 +227,13 @@ class Client:
         ``max_price`` is in USD.
         """
         limit = self._max_price(max_price)
-        order = await self._plan(service, country, providers, strategy)
-        try:
-            return await self._buy_in_order(order, service, country, limit)
-        except CountryNotSupported as error:
-            error.message += catalog.hint(service, country)
-            raise
+        async with self._buying:
+            order = await self._plan(service, country, providers, strategy)
+            try:
+                return await self._buy_in_order(order, service, country, limit)
+            except CountryNotSupported as error:
+                error.message += catalog.hint(service, country)
+                raise
 
     async def _buy_in_order(
         self, order: list[str], service: str, country: str, limit: Decimal | None

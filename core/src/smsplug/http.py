@@ -18,6 +18,7 @@ providers report errors with 200 or 4xx bodies.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import ipaddress
 import logging
@@ -35,6 +36,7 @@ from smsplug.errors import ConfigError, InvalidResponse, ProviderUnavailable
 
 __all__ = ["ProviderHTTP", "RetryPolicy", "check_base_url", "is_loopback"]
 
+_UNLIMITED = contextlib.nullcontext()
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: The largest reply body read from a provider; larger ones are refused.
 MAX_BODY = 1024 * 1024
@@ -95,12 +97,18 @@ class ProviderHTTP:
         *,
         retry: RetryPolicy | None = None,
         log: logging.Logger | None = None,
+        slots: asyncio.Semaphore | None = None,
     ) -> None:
         self.provider = provider
         self.base_url = base_url.rstrip("/")
         self.client = client
         self.retry = retry or RetryPolicy()
         self.log = log or logging.getLogger(f"smsplug.provider.{provider}")
+        #: Shared by every provider of a client: how many requests may be in
+        #: flight at once. The rest wait here, in a cheap queue, rather than
+        #: in httpx's connection pool, whose bookkeeping grows with the
+        #: square of the requests waiting in it.
+        self.slots = slots
 
     def url(self, path: str) -> str:
         """The absolute URL of ``path`` under the base URL."""
@@ -124,14 +132,20 @@ class ProviderHTTP:
         Set ``idempotent=False`` for calls that spend money: they are sent at
         most once unless the connection was never established.
         """
-        request = self.client.build_request(
-            method, self.url(path), params=params, json=json, data=data, headers=headers
-        )
         may_retry = _retryable if idempotent else _never_sent
         attempt = 1
         while True:
             try:
-                return await self._send(request, idempotent)
+                async with self.slots or _UNLIMITED:
+                    request = self.client.build_request(
+                        method,
+                        self.url(path),
+                        params=params,
+                        json=json,
+                        data=data,
+                        headers=headers,
+                    )
+                    return await self._send(request, idempotent)
             except (_RetryableStatus, httpx.TransportError) as exc:
                 if attempt >= self.retry.attempts or not may_retry(exc):
                     raise self._unavailable(exc, idempotent) from None
