@@ -275,3 +275,18 @@ async def test_a_code_from_the_list_needs_no_poll_of_its_own(
 
     # The reference server would have sent other codes.
     assert sorted(codes) == ["111111", "222222"]
+
+
+async def test_a_declined_list_is_not_asked_again_for_a_while(
+    reference: ReferenceServer,
+) -> None:
+    reference.behaviour.code_delay = 0.2
+    calls: list[Sequence[Number]] = []
+    plugins = Plugins()
+    plugins.add(listing_plugin(None, calls))
+
+    codes = await rent_two(reference, plugins)
+
+    assert sorted(codes) == sorted(n.code for n in reference.numbers.values())
+    assert len(calls) == 1
+    assert reference.server.count("GET", "/v1/numbers/1001") >= 3

@@ -27,6 +27,9 @@ log = logging.getLogger("smsplug.client")
 
 #: The first wait between polls, as a fraction of the poll delay.
 FIRST_DELAY = 0.25
+#: After a list request failed or was declined, how long to poll each
+#: number on its own before trying the list again.
+LIST_RETRY = 300.0
 # A wait this close to its deadline counts as over: timers may fire a hair
 # early, and one more round trip would not change the outcome.
 CLOCK_SLACK = 0.001
@@ -106,6 +109,7 @@ class SharedPoller:
         self._task: asyncio.Task[None] | None = None
         self._alarm: asyncio.Future[None] | None = None
         self._last_tick = -math.inf
+        self._no_list_until = -math.inf
 
     async def wait(
         self, number: Number, *, deadline: float, poll_delay: float
@@ -187,7 +191,7 @@ class SharedPoller:
     async def _tick(self) -> None:
         started = self._last_tick = time.monotonic()
         waiters = [w for w in self._waiters if not w.future.done()]
-        if len(waiters) == 1:
+        if len(waiters) == 1 or started < self._no_list_until:
             await self._poll_each(waiters)
         else:
             await self._poll_together(waiters)
@@ -215,14 +219,17 @@ class SharedPoller:
             # The list could not be read: each number's own poll tells what
             # that means for it.
             log.warning(
-                "%s: could not poll %d numbers together (%s: %s); polling each",
+                "%s: could not poll %d numbers together (%s: %s); polling each "
+                "for %g s",
                 self.provider,
                 len(waiters),
                 error.kind,
                 error,
+                LIST_RETRY,
             )
             codes = None
         if codes is None:
+            self._no_list_until = time.monotonic() + LIST_RETRY
             codes = {}
         unlisted = []
         for waiter in waiters:

@@ -746,13 +746,17 @@ class Activation:
         """Poll ``number`` on its own until a code comes or ``deadline`` passes."""
         delays = PollDelays(self.poll_delay)
         while True:
+            asked = time.monotonic()
             code = await self._poll(number, delays)
             if code is not None:
                 return code
-            remaining = deadline - time.monotonic()
+            now = time.monotonic()
+            remaining = deadline - now
             if remaining <= CLOCK_SLACK:
                 break
-            await asyncio.sleep(min(delays.next(), remaining))
+            # Counted from when the last poll was sent, so that a slow reply
+            # does not stretch the time between two looks.
+            await asyncio.sleep(max(0.0, min(asked + delays.next() - now, remaining)))
 
         # One last look, so that a code that arrived just now is not thrown away.
         return await self._poll(number, delays)
