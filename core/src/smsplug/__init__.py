@@ -17,34 +17,32 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from smsplug.client import Activation, Client
-    from smsplug.config import Settings, load_settings
-    from smsplug.errors import (
-        Banned,
-        ConfigError,
-        CountryNotSupported,
-        InvalidKey,
-        InvalidResponse,
-        NoApiKey,
-        NoBalance,
-        NoNumbers,
-        NoSmsReceived,
-        NotFound,
-        ProviderUnavailable,
-        SmsError,
-    )
-    from smsplug.hookspecs import hookimpl
-    from smsplug.models import (
-        Balance,
-        Code,
-        Money,
-        Number,
-        Price,
-        ProviderInfo,
-        Setting,
-    )
-    from smsplug.provider import Provider
+if TYPE_CHECKING:  # what type checkers see; _HOMES is what runs
+    from smsplug.client import Activation as Activation
+    from smsplug.client import Client as Client
+    from smsplug.config import Settings as Settings
+    from smsplug.config import load_settings as load_settings
+    from smsplug.errors import Banned as Banned
+    from smsplug.errors import ConfigError as ConfigError
+    from smsplug.errors import CountryNotSupported as CountryNotSupported
+    from smsplug.errors import InvalidKey as InvalidKey
+    from smsplug.errors import InvalidResponse as InvalidResponse
+    from smsplug.errors import NoApiKey as NoApiKey
+    from smsplug.errors import NoBalance as NoBalance
+    from smsplug.errors import NoNumbers as NoNumbers
+    from smsplug.errors import NoSmsReceived as NoSmsReceived
+    from smsplug.errors import NotFound as NotFound
+    from smsplug.errors import ProviderUnavailable as ProviderUnavailable
+    from smsplug.errors import SmsError as SmsError
+    from smsplug.hookspecs import hookimpl as hookimpl
+    from smsplug.models import Balance as Balance
+    from smsplug.models import Code as Code
+    from smsplug.models import Money as Money
+    from smsplug.models import Number as Number
+    from smsplug.models import Price as Price
+    from smsplug.models import ProviderInfo as ProviderInfo
+    from smsplug.models import Setting as Setting
+    from smsplug.provider import Provider as Provider
 
     __version__: str
 
@@ -79,34 +77,7 @@ _HOMES = {
     ),
 }
 
-__all__ = [
-    "Activation",
-    "Balance",
-    "Banned",
-    "Client",
-    "Code",
-    "ConfigError",
-    "CountryNotSupported",
-    "InvalidKey",
-    "InvalidResponse",
-    "Money",
-    "NoApiKey",
-    "NoBalance",
-    "NoNumbers",
-    "NoSmsReceived",
-    "NotFound",
-    "Number",
-    "Price",
-    "Provider",
-    "ProviderInfo",
-    "ProviderUnavailable",
-    "Setting",
-    "Settings",
-    "SmsError",
-    "__version__",
-    "hookimpl",
-    "load_settings",
-]
+__all__ = sorted([*_HOMES, "__version__"])
 
 
 def __getattr__(name: str) -> Any:
