@@ -1,4 +1,4 @@
-"""Every task of the project: nox -s demo | tests | lint | typecheck."""
+"""Every task of the project: nox -s demo | tests | lint | typecheck | bench."""
 
 from __future__ import annotations
 
@@ -54,6 +54,18 @@ def record(session: nox.Session) -> None:
     for provider in session.posargs:
         package = "fivesim" if provider == "5sim" else provider.replace("-", "_")
         session.run("python", "-m", f"tests.providers.{package}.record")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmarks, on loopback fakes: prints one table (docs/performance.md).
+
+    nox -s bench -- --quick for a smoke run; -- --json FILE keeps the numbers.
+    """
+    install_project(session)
+    # The peer library the table compares with, aimed at the OnlineSim fake.
+    session.install("pyonlinesim==1.1.3")
+    session.run("python", "-m", "tests.bench", *session.posargs)
 
 
 @nox.session
