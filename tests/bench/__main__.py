@@ -24,6 +24,8 @@ from tests.bench.fakes import ROOT, running
 from tests.bench.protocols import PROTOCOLS
 
 POLL_DELAY = 1.0
+#: How far away the "distant provider" overhead row puts the fake, in seconds.
+DISTANT = 0.05
 #: When, after all numbers are bought, each code arrives (uniform, seconds).
 SPREAD = (1.0, 5.0)
 
@@ -87,6 +89,10 @@ async def measure(plan: Plan) -> dict[str, Any]:
         name: attrs.asdict(await overhead.measure(spec, cycles=plan.cycles))
         for name, spec in PROTOCOLS.items()
     }
+    distant = await overhead.measure(
+        PROTOCOLS["custom"], cycles=plan.cycles // 5, reply_delay=DISTANT
+    )
+    results["overhead_distant"] = attrs.asdict(distant)
     with running("onlinesim", no_code=True) as target:
         results["peer_calls"] = await peer.per_call(target, cycles=plan.cycles)
 
@@ -138,6 +144,16 @@ def table(results: dict[str, Any], plan: Plan) -> str:
             "<= 1.10x",
             ratio <= 1.10,
         )
+    d = results["overhead_distant"]
+    ratio = sum(d["smsplug"].values()) / sum(d["raw"].values())
+    row(
+        f"1. per call, custom, fake {DISTANT * 1e3:.0f} ms away (ms)",
+        " / ".join(f"{d['smsplug'][op] * 1e3:.1f}" for op in overhead.OPS)
+        + f" = {ratio:.3f}x",
+        "httpx " + " / ".join(f"{d['raw'][op] * 1e3:.1f}" for op in overhead.OPS),
+        "<= 1.10x",
+        ratio <= 1.10,
+    )
     p = results["peer_calls"]
     o = results["overhead"]["onlinesim"]
     ours = o["smsplug"]["poll"]

@@ -18,11 +18,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @contextlib.contextmanager
 def running(
-    name: str, *, code_delay: float = 0.0, no_code: bool = False
+    name: str,
+    *,
+    code_delay: float = 0.0,
+    no_code: bool = False,
+    reply_delay: float = 0.0,
 ) -> Iterator[Target]:
-    """The fake of protocol ``name``, serving on loopback until the block ends."""
+    """The fake of protocol ``name``, serving on loopback until the block ends.
+
+    ``reply_delay`` holds every reply back, as a provider far away would.
+    """
     args = [sys.executable, "-m", "tests.bench.serve", name]
-    args += ["--code-delay", str(code_delay)] + (["--no-code"] if no_code else [])
+    args += ["--code-delay", str(code_delay), "--reply-delay", str(reply_delay)]
+    args += ["--no-code"] if no_code else []
     child = subprocess.Popen(
         args, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )

@@ -50,9 +50,11 @@ def raw_client() -> httpx.AsyncClient:
     )
 
 
-async def measure(protocol: Protocol, *, cycles: int) -> Overhead:
+async def measure(
+    protocol: Protocol, *, cycles: int, reply_delay: float = 0.0
+) -> Overhead:
     with (
-        running(protocol.name, no_code=True) as target,
+        running(protocol.name, no_code=True, reply_delay=reply_delay) as target,
         tempfile.TemporaryDirectory() as data,
     ):
         settings = protocol.settings(target, data_dir=data)

@@ -29,7 +29,9 @@ from tests.bench.protocols import PROTOCOLS
 CONTROL = "/_bench/"
 
 
-def serve(name: str, *, code_delay: float, no_code: bool, lifetime: float) -> None:
+def serve(
+    name: str, *, code_delay: float, no_code: bool, reply_delay: float, lifetime: float
+) -> None:
     fake = PROTOCOLS[name].make_fake()
     fake.balance = Decimal(10) ** 9
     behaviour = fake.behaviour
@@ -40,6 +42,7 @@ def serve(name: str, *, code_delay: float, no_code: bool, lifetime: float) -> No
         behaviour.lifetime = 3600.0
     server = fake if isinstance(fake, LoopbackServer) else fake.server
     server.app = _with_controls(fake, server, server.app)
+    server.delay = reply_delay
     # http.server listens with a backlog of 5; a client opening a hundred
     # connections at once would see SYNs dropped and retried a second later.
     server._httpd.socket.listen(1024)
@@ -86,12 +89,16 @@ def main() -> None:
     parser.add_argument("name", choices=sorted(PROTOCOLS))
     parser.add_argument("--code-delay", type=float, default=0.0)
     parser.add_argument("--no-code", action="store_true")
+    parser.add_argument(
+        "--reply-delay", type=float, default=0.0, help="seconds before each reply"
+    )
     parser.add_argument("--lifetime", type=float, default=900.0)
     options = parser.parse_args()
     serve(
         options.name,
         code_delay=options.code_delay,
         no_code=options.no_code,
+        reply_delay=options.reply_delay,
         lifetime=options.lifetime,
     )
 
