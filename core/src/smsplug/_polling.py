@@ -161,10 +161,11 @@ class SharedPoller:
             for waiter in list(self._waiters):
                 waiter.future.cancel()
             raise
-        except BaseException as error:
+        except Exception as error:
+            # A fault in the poller itself: every wait ends with it, so that
+            # no caller waits forever.
             for waiter in list(self._waiters):
                 waiter.fail(error)
-            raise
 
     def _live(self) -> bool:
         """Whether any number is still waited on (forgetting those that are not)."""
