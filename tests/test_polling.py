@@ -229,7 +229,16 @@ def listing_plugin(answer: Any, calls: list[Sequence[Number]]) -> ModuleType:
     return plugin
 
 
-async def rent_two(reference: ReferenceServer, plugins: Plugins) -> list[str]:
+async def rent_two(
+    reference: ReferenceServer, answer: Any
+) -> tuple[list[str], list[Sequence[Number]]]:
+    """Two numbers waited on together through :func:`listing_plugin`.
+
+    Returns their codes and the numbers each ``poll_codes`` call was given.
+    """
+    calls: list[Sequence[Number]] = []
+    plugins = Plugins()
+    plugins.add(listing_plugin(answer, calls))
     bought = asyncio.Barrier(2)
     async with Client(custom_settings(reference.url), plugins=plugins) as sms:
 
@@ -238,7 +247,8 @@ async def rent_two(reference: ReferenceServer, plugins: Plugins) -> list[str]:
                 await bought.wait()
                 return (await number.wait_code()).code
 
-        return list(await asyncio.gather(rent(), rent()))
+        codes = list(await asyncio.gather(rent(), rent()))
+    return codes, calls
 
 
 @pytest.mark.parametrize(
@@ -250,11 +260,8 @@ async def test_numbers_the_list_does_not_answer_for_are_polled_alone(
     reference: ReferenceServer, answer: Mapping[str, Any] | None
 ) -> None:
     reference.behaviour.code_delay = 0.1
-    calls: list[Sequence[Number]] = []
-    plugins = Plugins()
-    plugins.add(listing_plugin(answer, calls))
 
-    codes = await rent_two(reference, plugins)
+    codes, calls = await rent_two(reference, answer)
 
     assert sorted(codes) == sorted(n.code for n in reference.numbers.values())
     assert calls
@@ -265,12 +272,9 @@ async def test_numbers_the_list_does_not_answer_for_are_polled_alone(
 async def test_a_code_from_the_list_needs_no_poll_of_its_own(
     reference: ReferenceServer,
 ) -> None:
-    calls: list[Sequence[Number]] = []
     answer = {"1001": Code("111111"), "1002": Code("222222")}
-    plugins = Plugins()
-    plugins.add(listing_plugin(answer, calls))
 
-    codes = await rent_two(reference, plugins)
+    codes, _ = await rent_two(reference, answer)
 
     # The reference server would have sent other codes.
     assert sorted(codes) == ["111111", "222222"]
@@ -280,11 +284,8 @@ async def test_a_declined_list_is_not_asked_again_for_a_while(
     reference: ReferenceServer,
 ) -> None:
     reference.behaviour.code_delay = 0.2
-    calls: list[Sequence[Number]] = []
-    plugins = Plugins()
-    plugins.add(listing_plugin(None, calls))
 
-    codes = await rent_two(reference, plugins)
+    codes, calls = await rent_two(reference, None)
 
     assert sorted(codes) == sorted(n.code for n in reference.numbers.values())
     assert len(calls) == 1
