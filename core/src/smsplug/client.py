@@ -59,6 +59,8 @@ UNSET: Final = _Unset()
 #: How long a provider's price list is reused by the ``cheapest`` strategy.
 PRICE_CACHE_SECONDS = 60.0
 #: Requests in flight at once, across providers; more wait their turn.
+# Limitation: not a setting yet; with providers 200 ms away it caps one
+# client at about 100 requests a second.
 MAX_CONNECTIONS = 20
 MaxPrice = Decimal | str | float | int | None
 
