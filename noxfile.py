@@ -1,4 +1,7 @@
-"""Every task of the project: nox -s demo | tests | lint | typecheck | docs | record."""
+"""Every task of the project.
+
+nox -s demo | tests | lint | typecheck | docs | record | bench
+"""
 
 from __future__ import annotations
 
@@ -92,6 +95,18 @@ def docs(session: nox.Session) -> None:
         str(site),
         env={"NO_MKDOCS_2_WARNING": "1"},
     )
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmarks, on loopback fakes: prints one table (docs/performance.md).
+
+    nox -s bench -- --quick for a smoke run; -- --json FILE keeps the numbers.
+    """
+    install_project(session)
+    # The peer library the table compares with, aimed at the OnlineSim fake.
+    session.install("pyonlinesim==1.1.3")
+    session.run("python", "-m", "tests.bench", *session.posargs)
 
 
 @nox.session

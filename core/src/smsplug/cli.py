@@ -7,9 +7,9 @@ or arguments, 130 when interrupted (after cancelling any open number).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -18,18 +18,19 @@ import sys
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import attrs
 import click
 
-from smsplug import __version__
-from smsplug.client import UNSET, Activation, Client
-from smsplug.config import Settings, load_settings
 from smsplug.errors import ConfigError, SmsError
-from smsplug.models import Money, Number, to_decimal
-from smsplug.plugins import Plugins
-from smsplug.selection import STRATEGIES
+
+if TYPE_CHECKING:
+    from smsplug.client import Activation, Client
+    from smsplug.config import Settings
+    from smsplug.models import Money, Number
+
+# The rest of smsplug, asyncio and the HTTP stack are imported by the commands
+# that use them, so that ``smsplug --help`` starts quickly.
 
 T = TypeVar("T")
 
@@ -40,10 +41,10 @@ EXIT_TERMINATED = 143
 _CENTS = Decimal("0.0001")
 
 
-@attrs.define
 class _State:
-    config: str | None
-    as_json: bool = False
+    def __init__(self, config: str | None = None) -> None:
+        self.config = config
+        self.as_json = False
 
 
 def _json_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -63,7 +64,7 @@ def _json_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="smsplug")
+@click.version_option(package_name="smsplug", prog_name="smsplug")
 @click.option(
     "--config",
     type=click.Path(dir_okay=False),
@@ -78,6 +79,8 @@ def cli(ctx: click.Context, config: str | None, verbose: int) -> None:
     """Rent phone numbers from SMS-activation providers and get the codes."""
     ctx.obj = _State(config)
     if verbose:
+        import logging
+
         logging.basicConfig(
             level=logging.DEBUG if verbose > 1 else logging.INFO,
             format="%(asctime)s %(name)s %(levelname)s %(message)s",
@@ -102,6 +105,8 @@ def _run(main: Callable[[], Coroutine[Any, Any, int | None]]) -> None:
     Ctrl-C and SIGTERM cancel the command's task, so every open number is
     cancelled (refunded) on the way out before the process ends.
     """
+    import asyncio
+
     try:
         status = asyncio.run(_terminable(main))
     except ConfigError as error:
@@ -129,6 +134,8 @@ def _run(main: Callable[[], Coroutine[Any, Any, int | None]]) -> None:
 async def _terminable(
     main: Callable[[], Coroutine[Any, Any, int | None]],
 ) -> int | None:
+    import asyncio
+
     task = asyncio.current_task()
     loop = asyncio.get_running_loop()
     if task is not None:
@@ -146,11 +153,15 @@ def _fail(error: SmsError, status: int) -> None:
 
 
 def _settings() -> Settings:
+    from smsplug.config import load_settings
+
     return load_settings(_state().config)
 
 
 @contextlib.asynccontextmanager
 async def _client(settings: Settings | None = None) -> AsyncIterator[Client]:
+    from smsplug.client import Client
+
     async with Client(settings or _settings()) as client:
         yield client
 
@@ -202,6 +213,8 @@ def _number_line(number: Number) -> str:
 def _decimal(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> Decimal | None:
+    from smsplug.models import to_decimal
+
     if value is None:
         return None
     try:
@@ -230,9 +243,24 @@ _max_price = click.option(
     "--max-price", callback=_decimal, help="The most to pay for a number, in USD."
 )
 _positive = click.FloatRange(min=0, min_open=True)
+
+
+class _Strategies(click.Choice[str]):
+    """The selection strategies, looked up only when an option needs them."""
+
+    def __init__(self) -> None:
+        self.case_sensitive = True
+
+    @functools.cached_property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from smsplug.selection import STRATEGIES
+
+        return STRATEGIES
+
+
 _strategy = click.option(
     "--strategy",
-    type=click.Choice(STRATEGIES),
+    type=_Strategies(),
     help="How to pick among several providers (default from settings: random).",
 )
 
@@ -246,6 +274,11 @@ def providers() -> None:
     """List installed provider plugins and whether each is configured."""
 
     async def main() -> int:
+        import attrs
+
+        from smsplug.client import Client
+        from smsplug.plugins import Plugins
+
         settings = _settings()
         plugins = Plugins.discover()
         client = Client(settings, plugins=plugins)
@@ -295,6 +328,8 @@ def balance(providers: tuple[str, ...]) -> None:
     """Show the balance of each configured provider."""
 
     async def main() -> int:
+        import asyncio
+
         async with _client() as client:
             names = _providers(client, providers)
             results = await asyncio.gather(
@@ -356,6 +391,8 @@ def prices(service: str, country: str, providers: tuple[str, ...]) -> None:
     """
 
     async def main() -> int:
+        import asyncio
+
         async with _client() as client:
             names = _providers(client, providers)
             results = await asyncio.gather(
@@ -427,6 +464,8 @@ def services() -> None:
 @_json_option
 def countries(search: str | None) -> None:
     """List the country codes to use with --country."""
+    import attrs
+
     from smsplug.catalog import countries as all_countries
 
     word = (search or "").strip().lower()
@@ -472,6 +511,8 @@ def get(
     """
 
     async def main() -> int:
+        from smsplug.client import UNSET
+
         async with _client() as client:
             activation = client.activation(
                 service,
@@ -522,6 +563,8 @@ def _countdown(timeout: float, *, enabled: bool) -> Iterator[None]:
         yield
         return
 
+    import asyncio
+
     deadline = time.monotonic() + timeout
 
     async def tick() -> None:
@@ -562,6 +605,8 @@ def number(
     """
 
     async def main() -> int:
+        from smsplug.client import UNSET
+
         async with _client() as client:
             bought = await client.buy(
                 service,
@@ -583,6 +628,8 @@ def number(
 
 def _known_number(client: Client, number_id: str, provider: str | None) -> Number:
     """The number with ``number_id``: from the ledger, or as the user names it."""
+    from smsplug.models import Number
+
     if not number_id.strip():
         raise ConfigError("a number id is needed, e.g. smsplug code 1001")
     entry = client.ledger.find(number_id, provider)

@@ -1,4 +1,4 @@
-"""The plugin contract: one provider per plugin, seven hooks.
+"""The plugin contract: one provider per plugin, seven hooks and two optional ones.
 
 A provider plugin is a module (or object) with functions named after the
 hooks below, decorated with :data:`smsplug.hookimpl`, and an entry point in
@@ -15,7 +15,7 @@ into :class:`~smsplug.errors.InvalidResponse` by the core.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeAlias, TypeVar, Union
 
 import pluggy
@@ -84,6 +84,24 @@ def poll_code(provider: Provider, number: Number) -> MaybeAwaitable[Code | None]
 
     Waiting is never an error. Raises ``no_sms_received`` when the provider
     has ended the number without a code (expired or cancelled on its side).
+    """
+
+
+@hookspec(firstresult=True)
+def poll_codes(
+    provider: Provider, numbers: Sequence[Number]
+) -> MaybeAwaitable[Mapping[str, Code | None] | None]:
+    """Return the codes of many numbers at once, by number id; optional.
+
+    For providers that list every active number of the account in one call:
+    the core then asks once per poll for all the numbers it waits on, rather
+    than once per number. Map each listed number's id to its code, or to
+    ``None`` while it waits. Leave out numbers the list does not show or
+    that cannot be read: the core asks :func:`poll_code` about those, which
+    says why. Return ``None`` when no list can be had; every number is then
+    polled on its own.
+
+    Raises ``provider_unavailable`` when the provider cannot answer now.
     """
 
 

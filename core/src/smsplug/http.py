@@ -17,6 +17,8 @@ providers report errors with 200 or 4xx bodies.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import email.utils
 import ipaddress
 import logging
@@ -34,6 +36,7 @@ from smsplug.errors import ConfigError, InvalidResponse, ProviderUnavailable
 
 __all__ = ["ProviderHTTP", "RetryPolicy", "check_base_url", "is_loopback"]
 
+_UNLIMITED = contextlib.nullcontext()
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: The largest reply body read from a provider; larger ones are refused.
 MAX_BODY = 1024 * 1024
@@ -100,12 +103,18 @@ class ProviderHTTP:
         *,
         retry: RetryPolicy | None = None,
         log: logging.Logger | None = None,
+        slots: asyncio.Semaphore | None = None,
     ) -> None:
         self.provider = provider
         self.base_url = base_url.rstrip("/")
         self.client = client
         self.retry = retry or RetryPolicy()
         self.log = log or logging.getLogger(f"smsplug.provider.{provider}")
+        #: Shared by every provider of a client: how many requests may be in
+        #: flight at once. The rest wait here, in a cheap queue, rather than
+        #: in httpx's connection pool, whose bookkeeping grows with the
+        #: square of the requests waiting in it.
+        self.slots = slots
 
     def url(self, path: str) -> str:
         """The absolute URL of ``path`` under the base URL."""
@@ -170,11 +179,12 @@ class ProviderHTTP:
 
     async def _send(self, request: httpx.Request, idempotent: bool) -> httpx.Response:
         started = time.perf_counter()
-        streamed = await self.client.send(request, stream=True)
-        try:
-            body = await _read_capped(streamed, self.provider)
-        finally:
-            await streamed.aclose()
+        async with self.slots or _UNLIMITED:
+            streamed = await self.client.send(request, stream=True)
+            try:
+                body = await _read_capped(streamed, self.provider)
+            finally:
+                await streamed.aclose()
         response = httpx.Response(
             streamed.status_code,
             # The body is already decoded: drop what described its encoding.

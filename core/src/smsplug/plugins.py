@@ -43,6 +43,7 @@ PROVIDER_HOOKS = (
     "price_list",
     "get_number",
     "poll_code",
+    "poll_codes",
     "cancel",
     "finish",
     "active_numbers",
@@ -186,6 +187,7 @@ class ProviderHooks:
     price_list: Callable[..., Awaitable[Any]]
     get_number: Callable[..., Awaitable[Any]]
     poll_code: Callable[..., Awaitable[Any]]
+    poll_codes: Callable[..., Awaitable[Any]]
     cancel: Callable[..., Awaitable[Any]]
     finish: Callable[..., Awaitable[Any]]
     active_numbers: Callable[..., Awaitable[Any]]
@@ -222,6 +224,7 @@ class _CoreWrappers:
     price_list = staticmethod(_observed("price_list"))
     get_number = staticmethod(_observed("get_number"))
     poll_code = staticmethod(_observed("poll_code"))
+    poll_codes = staticmethod(_observed("poll_codes"))
     cancel = staticmethod(_observed("cancel"))
     finish = staticmethod(_observed("finish"))
     active_numbers = staticmethod(_observed("active_numbers"))

@@ -49,6 +49,7 @@ __all__ = [
     "parse_purchase",
     "phone_number",
     "poll_code",
+    "poll_codes",
     "price_list",
     "read_code",
     "request_next_code",
@@ -232,6 +233,44 @@ async def get_number(
 async def poll_code(provider: Provider, number: Number) -> Code | None:
     operation = await _state(provider, number)
     return read_code(operation, seen=_seen(number), provider=provider.name)
+
+
+async def poll_codes(
+    provider: Provider, numbers: Sequence[Number]
+) -> dict[str, Code | None]:
+    """The codes of ``numbers``, read from one ``getState`` of every operation.
+
+    Operations the list leaves out, has ended or cannot be read are left out
+    here too; the core then asks :func:`poll_code` about each of them.
+    """
+    try:
+        body = await _call(
+            provider,
+            "getState",
+            {"message_to_code": "1", "msg_list": "1"},
+            expect=_ENDED,
+        )
+    except Refusal:
+        return {}  # nothing open on the account
+    listed: dict[str, Operation] = {}
+    for item in body if isinstance(body, list) else [body]:
+        try:
+            operation = _operation(item)
+        except errors.InvalidResponse:
+            continue
+        listed[operation.tzid] = operation
+    codes: dict[str, Code | None] = {}
+    for number in numbers:
+        found = listed.get(number.id)
+        if found is None:
+            continue
+        try:
+            codes[number.id] = read_code(
+                found, seen=_seen(number), provider=provider.name
+            )
+        except SmsError:
+            continue
+    return codes
 
 
 async def cancel(provider: Provider, number: Number) -> None:
