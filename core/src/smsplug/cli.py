@@ -239,6 +239,16 @@ _provider_many = click.option(
     help="Provider to use; repeat for several.",
 )
 _provider_one = click.option("--provider", help="The provider the number belongs to.")
+
+
+def _number_command(func: Callable[..., Any]) -> click.Command:
+    """A command about one rented number: ``ID``, ``--provider``, ``--json``."""
+    command: click.Command = cli.command()(
+        click.argument("number_id", metavar="ID")(_provider_one(_json_option(func)))
+    )
+    return command
+
+
 _max_price = click.option(
     "--max-price", callback=_decimal, help="The most to pay for a number, in USD."
 )
@@ -638,10 +648,7 @@ def _known_number(client: Client, number_id: str, provider: str | None) -> Numbe
     return Number(provider=_one_provider(client, provider), id=number_id, phone="")
 
 
-@cli.command()
-@click.argument("number_id", metavar="ID")
-@_provider_one
-@_json_option
+@_number_command
 def code(number_id: str, provider: str | None) -> None:
     """Check once whether the code of number ID has arrived."""
 
@@ -661,28 +668,19 @@ def code(number_id: str, provider: str | None) -> None:
     _run(main)
 
 
-@cli.command()
-@click.argument("number_id", metavar="ID")
-@_provider_one
-@_json_option
+@_number_command
 def cancel(number_id: str, provider: str | None) -> None:
     """Cancel number ID so the provider refunds it."""
     _close(number_id, provider, "cancelled")
 
 
-@cli.command()
-@click.argument("number_id", metavar="ID")
-@_provider_one
-@_json_option
+@_number_command
 def finish(number_id: str, provider: str | None) -> None:
     """Mark number ID as used."""
     _close(number_id, provider, "finished")
 
 
-@cli.command()
-@click.argument("number_id", metavar="ID")
-@_provider_one
-@_json_option
+@_number_command
 def again(number_id: str, provider: str | None) -> None:
     """Ask for one more SMS on number ID (a second code); then use 'code ID'."""
 
@@ -701,10 +699,7 @@ def again(number_id: str, provider: str | None) -> None:
     _run(main)
 
 
-@cli.command()
-@click.argument("number_id", metavar="ID")
-@_provider_one
-@_json_option
+@_number_command
 def report(number_id: str, provider: str | None) -> None:
     """Report number ID as bad (already used on the service) and end it."""
 
