@@ -8,13 +8,13 @@ from typing import Any
 import attrs
 import click
 
-from smsplug.plugins import Plugins
-
 
 @click.command("plugins")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def plugins_command(as_json: bool) -> None:
     """List installed plugins: name, version, distribution and hooks."""
+    from smsplug.plugins import Plugins  # loaded by the command, not by --help
+
     plugins = Plugins.discover()
     rows: list[dict[str, Any]] = [
         {
