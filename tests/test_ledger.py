@@ -37,6 +37,17 @@ def dead_pid() -> int:
     return process.pid
 
 
+def cli_env(reference: ReferenceServer, data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment for running the CLI against ``reference``."""
+    return {
+        "SMSPLUG_LOAD_PLUGINS": "custom",
+        "SMSPLUG_CUSTOM_API_KEY": KEY,
+        "SMSPLUG_CUSTOM_BASE_URL": reference.url,
+        "SMSPLUG_DATA_DIR": str(data_dir),
+        **extra,
+    }
+
+
 def orphan(ledger: Ledger, row: int) -> None:
     """Make ``row`` look written by a process that has died."""
     ledger._update(row, pid=dead_pid())
@@ -273,14 +284,7 @@ def test_kill_9_then_recover_refunds(
     reference: ReferenceServer, tmp_path: Path
 ) -> None:
     reference.behaviour.no_code = True
-    env = {
-        **os.environ,
-        "SMSPLUG_LOAD_PLUGINS": "custom",
-        "SMSPLUG_CUSTOM_API_KEY": KEY,
-        "SMSPLUG_CUSTOM_BASE_URL": reference.url,
-        "SMSPLUG_POLL_DELAY": "0.1",
-        "SMSPLUG_DATA_DIR": str(tmp_path),
-    }
+    env = {**os.environ, **cli_env(reference, tmp_path, SMSPLUG_POLL_DELAY="0.1")}
     process = subprocess.Popen(
         [sys.executable, "-m", "smsplug.cli", "get", "--service", "telegram",
          "--country", "us", "--timeout", "60"],
@@ -315,13 +319,7 @@ def test_kill_9_then_recover_refunds(
 def test_history_shows_what_was_bought(
     reference: ReferenceServer, tmp_path: Path
 ) -> None:
-    env = {
-        "SMSPLUG_LOAD_PLUGINS": "custom",
-        "SMSPLUG_CUSTOM_API_KEY": KEY,
-        "SMSPLUG_CUSTOM_BASE_URL": reference.url,
-        "SMSPLUG_POLL_DELAY": "0.02",
-        "SMSPLUG_DATA_DIR": str(tmp_path),
-    }
+    env = cli_env(reference, tmp_path, SMSPLUG_POLL_DELAY="0.02")
     runner = CliRunner()
     runner.invoke(cli, ["get", "--service", "telegram", "--country", "us"], env=env)
 
@@ -336,12 +334,7 @@ def test_history_shows_what_was_bought(
 def test_cancel_by_id_finds_the_provider_in_the_ledger(
     reference: ReferenceServer, tmp_path: Path
 ) -> None:
-    env = {
-        "SMSPLUG_LOAD_PLUGINS": "custom",
-        "SMSPLUG_CUSTOM_API_KEY": KEY,
-        "SMSPLUG_CUSTOM_BASE_URL": reference.url,
-        "SMSPLUG_DATA_DIR": str(tmp_path),
-    }
+    env = cli_env(reference, tmp_path)
     runner = CliRunner()
     runner.invoke(cli, ["number", "--service", "telegram", "--country", "us"], env=env)
 
@@ -423,12 +416,7 @@ async def test_lost_purchase_reply_says_how_to_settle_it(
 def test_recover_leaves_numbers_bought_by_hand_unless_asked(
     reference: ReferenceServer, tmp_path: Path
 ) -> None:
-    env = {
-        "SMSPLUG_LOAD_PLUGINS": "custom",
-        "SMSPLUG_CUSTOM_API_KEY": KEY,
-        "SMSPLUG_CUSTOM_BASE_URL": reference.url,
-        "SMSPLUG_DATA_DIR": str(tmp_path),
-    }
+    env = cli_env(reference, tmp_path)
     runner = CliRunner()
     runner.invoke(cli, ["number", "--service", "telegram", "--country", "us"], env=env)
 
