@@ -217,19 +217,12 @@ def _observed(hook: str) -> Callable[..., Generator[None, Any, Awaitable[Any]]]:
     return wrapper
 
 
-class _CoreWrappers:
-    """The core's wrappers around every provider hook call."""
-
-    get_balance = staticmethod(_observed("get_balance"))
-    price_list = staticmethod(_observed("price_list"))
-    get_number = staticmethod(_observed("get_number"))
-    poll_code = staticmethod(_observed("poll_code"))
-    poll_codes = staticmethod(_observed("poll_codes"))
-    cancel = staticmethod(_observed("cancel"))
-    finish = staticmethod(_observed("finish"))
-    active_numbers = staticmethod(_observed("active_numbers"))
-    request_another_code = staticmethod(_observed("request_another_code"))
-    report_number = staticmethod(_observed("report_number"))
+# The core's wrappers around every provider hook call, one per hook.
+_CoreWrappers = type(
+    "_CoreWrappers",
+    (),
+    {hook: staticmethod(_observed(hook)) for hook in PROVIDER_HOOKS},
+)
 
 
 async def _reraise(exc: BaseException) -> Any:
